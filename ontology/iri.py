@@ -1,0 +1,70 @@
+"""The one place where IRIs are minted.
+
+Instance IRIs live under a configurable base (``NQIKG_BASE``, default the
+local server, so every IRI opens in a browser); the ontology namespace is fixed.
+Every IRI is a pure function of canonical names, codes and positions, so
+building twice gives the same graph.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import unicodedata
+
+NQI = "https://w3id.org/nqikg/ontology#"
+DEFAULT_BASE = "http://127.0.0.1:8000/"
+
+_UNSAFE = re.compile(r'[\s<>"{}|\\^`/?#%\[\]]+')
+
+
+def base() -> str:
+    """The instance base IRI, always ending in a slash."""
+    value = os.environ.get("NQIKG_BASE", DEFAULT_BASE)
+    return value if value.endswith("/") else value + "/"
+
+
+def canonical(name: str) -> str:
+    """Canonical form of a name: NFKC (full-width to half-width), trimmed, single spaces."""
+    return " ".join(unicodedata.normalize("NFKC", name).split())
+
+
+def slug(name: str) -> str:
+    """A readable IRI path segment for ``name`` (Chinese kept, unsafe characters folded to '-')."""
+    text = _UNSAFE.sub("-", canonical(name)).strip("-")
+    if not text:
+        raise ValueError(f"cannot mint an identifier from {name!r}")
+    return text
+
+
+def entity(segment: str, key: str) -> str:
+    """IRI of an entity of the kind ``segment`` (from the ontology's nqi:iriSegment) named ``key``."""
+    return f"{base()}id/{segment}/{slug(key)}"
+
+
+def document(doc_id: str) -> str:
+    return f"{base()}id/doc/{slug(doc_id)}"
+
+
+def sentence(doc_id: str, index: int) -> str:
+    return f"{document(doc_id)}/s/{index}"
+
+
+def mention(doc_id: str, index: int, start: int, end: int) -> str:
+    return f"{sentence(doc_id, index)}/m/{start}-{end}"
+
+
+def derived(doc_id: str, index: int, kind: str, *parts: str) -> str:
+    """IRI of a node derived from one sentence (observation, claim, statement), keyed by its content."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{sentence(doc_id, index)}/{kind}/{digest}"
+
+
+def graph(kind: str, name: str | None = None) -> str:
+    """IRI of a named graph: ``graph("doc", id)``, ``graph("ontology")``, ``graph("reference", "gbt4754")``."""
+    return f"{base()}graph/{kind}" + (f"/{slug(name)}" if name else "")
+
+
+def is_instance(iri: str) -> bool:
+    """Whether ``iri`` is an instance IRI minted under the current base."""
+    return iri.startswith(f"{base()}id/")
