@@ -1,0 +1,76 @@
+"""The FastAPI application factory: settings, the live store, error handling, routers.
+
+Routes are thin: each router module in this package calls ``nqikg.queries``
+and holds no graph logic of its own.
+"""
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.cors import CORSMiddleware
+
+from .. import __version__
+from ..queries.store import LiveStore, StoreNotFound
+from .settings import Settings
+
+log = logging.getLogger("nqikg.api")
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    app = FastAPI(
+        title="NQI-KG",
+        version=__version__,
+        description="Knowledge graph of China's national quality infrastructure: REST lookup, SPARQL, Cypher, exports.",
+    )
+    app.state.settings = settings
+    app.state.store = LiveStore(settings.store)
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=list(settings.cors_origins), allow_methods=["GET", "POST"])
+
+    @app.middleware("http")
+    async def limit_request_size(request: Request, call_next):
+        length = request.headers.get("content-length")
+        if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+            return JSONResponse({"error": "request too large",
+                                 "detail": f"the limit is {settings.max_request_bytes} bytes"}, status_code=413)
+        return await call_next(request)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        detail = exc.detail if isinstance(exc.detail, (str, dict, list)) else str(exc.detail)
+        return JSONResponse({"error": _reason(exc.status_code), "detail": detail}, status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        fields = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+                  for e in exc.errors()]
+        return JSONResponse({"error": "invalid request", "detail": fields}, status_code=422)
+
+    @app.exception_handler(StoreNotFound)
+    async def no_store(request: Request, exc: StoreNotFound):
+        return JSONResponse({"error": "no graph", "detail": str(exc)}, status_code=503)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        log.exception("unhandled error on %s %s", request.method, request.url.path)
+        return JSONResponse({"error": "internal error", "detail": type(exc).__name__}, status_code=500)
+
+    from . import routes_health
+    app.include_router(routes_health.router)
+    # routers of the other route groups are included below, one line each
+    return app
+
+
+def _reason(status: int) -> str:
+    from http import HTTPStatus
+    try:
+        return HTTPStatus(status).phrase.lower()
+    except ValueError:
+        return "error"
