@@ -71,6 +71,10 @@ def entries() -> tuple[LexEntry, ...]:
             continue
         for s in e.surfaces():
             s = s.strip()
+            # English preferred names ("State Council") are descriptions, not surfaces of Chinese text;
+            # keep Latin abbreviations and aliases (SAMR, ISO, SPC)
+            if s == e.pref_en and s != e.pref_zh and " " in s:
+                continue
             if _ok_surface(s):
                 out.append(LexEntry(s, label, e.cls, e.pref_zh, SOURCE_VOCAB))
     try:

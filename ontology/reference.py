@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from . import shared_dir
+from . import iri, shared_dir, vocab
+
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 
 
 @dataclass(frozen=True)
@@ -82,3 +84,104 @@ def bottleneck_technologies() -> tuple[Row, ...]:
     """The 35 卡脖子 technologies (Science and Technology Daily, 2018)."""
     return tuple(Row(r["seq"], r["technology"].strip(), None, 0, r.get("corroborated_in_pages_excerpts", ""))
                  for r in _read("kabozi_35_technologies_stdaily2018.csv"))
+
+
+# ---------------------------------------------------------------- as RDF
+
+def _schemes():
+    """(graph name, scheme IRI segment, zh label, en label, rows, concept segment)."""
+    return (
+        ("gbt4754", "国民经济行业分类（GB/T 4754-2017）", "Industrial classification for national economic activities (GB/T 4754-2017)", gbt4754()),
+        ("ics", "国际标准分类法（ICS，第7版）", "International Classification for Standards (ICS, 7th edition)", ics()),
+        ("sei", "战略性新兴产业分类（2018）", "Strategic emerging industries classification (2018)", strategic_emerging()),
+    )
+
+
+def scheme_iri(name: str) -> str:
+    return f"{iri.base()}id/scheme/{name}"
+
+
+def concept_iri(scheme: str, code: str) -> str:
+    return f"{iri.base()}id/{scheme}/{iri.slug(code)}"
+
+
+def quads():
+    """Every reference quad, one named graph per scheme (``graph/reference/{name}``)."""
+    import pyoxigraph as ox
+
+    N, L = ox.NamedNode, ox.Literal
+    rdf_type = N(RDF_TYPE)
+    skos = lambda local: N("http://www.w3.org/2004/02/skos/core#" + local)  # noqa: E731
+    rdfs_label = N("http://www.w3.org/2000/01/rdf-schema#label")
+    industry = N(vocab.term("Industry"))
+    for name, zh, en, rows in _schemes():
+        g = N(iri.graph("reference", name))
+        scheme = N(scheme_iri(name))
+        yield ox.Quad(scheme, rdf_type, skos("ConceptScheme"), g)
+        yield ox.Quad(scheme, rdfs_label, L(zh, language="zh"), g)
+        yield ox.Quad(scheme, rdfs_label, L(en, language="en"), g)
+        for row in rows:
+            c = N(concept_iri(name, row.code))
+            yield ox.Quad(c, rdf_type, skos("Concept"), g)
+            if name != "ics":
+                yield ox.Quad(c, rdf_type, industry, g)
+            yield ox.Quad(c, skos("inScheme"), scheme, g)
+            yield ox.Quad(c, skos("notation"), L(row.code), g)
+            lang = "en" if name == "ics" else "zh"
+            yield ox.Quad(c, skos("prefLabel"), L(row.name, language=lang), g)
+            yield ox.Quad(c, rdfs_label, L(row.name, language=lang), g)
+            if row.note and name == "gbt4754":
+                yield ox.Quad(c, skos("scopeNote"), L(row.note, language="zh"), g)
+            if row.parent:
+                yield ox.Quad(c, skos("broader"), N(concept_iri(name, row.parent)), g)
+            else:
+                yield ox.Quad(scheme, skos("hasTopConcept"), c, g)
+    yield from _metrology_spec_quads()
+    yield from _bottleneck_quads()
+
+
+def _metrology_spec_quads():
+    import pyoxigraph as ox
+
+    N, L = ox.NamedNode, ox.Literal
+    g = N(iri.graph("reference", "jjf-jjg"))
+    cls = vocab.term("MetrologySpecification")
+    for row in metrology_specs():
+        s = N(iri.entity(vocab.iri_segment(cls), row.code))
+        yield ox.Quad(s, N(RDF_TYPE), N(cls), g)
+        yield ox.Quad(s, N(vocab.term("code")), L(row.code), g)
+        yield ox.Quad(s, N(vocab.term("pillar")), N(vocab.term("metrology")), g)
+        yield ox.Quad(s, N("http://www.w3.org/2000/01/rdf-schema#label"), L(row.code, language="zh"), g)
+        yield ox.Quad(s, N("http://www.w3.org/2004/02/skos/core#prefLabel"), L(row.code, language="zh"), g)
+        yield ox.Quad(s, N("http://purl.org/dc/terms/title"), L(row.name, language="zh"), g)
+        if row.name_en:
+            yield ox.Quad(s, N("http://purl.org/dc/terms/title"), L(row.name_en, language="en"), g)
+        for old in filter(None, (c.strip() for c in row.note.split(";"))):
+            yield ox.Quad(s, N("http://purl.org/dc/terms/replaces"),
+                          N(iri.entity(vocab.iri_segment(cls), old)), g)
+
+
+BOTTLENECK_SOURCE = "科技日报2018年“亟待攻克的核心技术”系列（35项卡脖子技术）"
+
+
+def _bottleneck_quads():
+    """The 35 technologies as bottleneck products whose evidence is the reference list itself."""
+    import pyoxigraph as ox
+
+    N, L = ox.NamedNode, ox.Literal
+    g = N(iri.graph("reference", "kabozi"))
+    product, bottleneck = vocab.term("Product"), vocab.term("BottleneckProduct")
+    source = N(f"{iri.base()}id/source/kabozi-2018")
+    yield ox.Quad(source, N(RDF_TYPE), N("http://www.w3.org/ns/prov#Entity"), g)
+    yield ox.Quad(source, N("http://www.w3.org/2000/01/rdf-schema#label"), L(BOTTLENECK_SOURCE, language="zh"), g)
+    for row in bottleneck_technologies():
+        p = N(iri.entity(vocab.iri_segment(product), row.name))
+        claim = N(f"{iri.base()}id/source/kabozi-2018/{row.code}")
+        yield ox.Quad(p, N(RDF_TYPE), N(bottleneck), g)
+        yield ox.Quad(p, N("http://www.w3.org/2000/01/rdf-schema#label"), L(row.name, language="zh"), g)
+        yield ox.Quad(p, N("http://www.w3.org/2004/02/skos/core#prefLabel"), L(row.name, language="zh"), g)
+        yield ox.Quad(p, N(vocab.term("bottleneckEvidence")), claim, g)
+        yield ox.Quad(claim, N(RDF_TYPE), N(vocab.term("BottleneckClaim")), g)
+        yield ox.Quad(claim, N(vocab.term("aboutProduct")), p, g)
+        yield ox.Quad(claim, N(vocab.term("cue")), L("卡脖子", language="zh"), g)
+        yield ox.Quad(claim, N("http://www.w3.org/ns/prov#wasDerivedFrom"), source, g)

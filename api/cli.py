@@ -1,0 +1,143 @@
+"""The ``nqikg`` command: a thin layer over the functions the REST API calls."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from .settings import Settings
+
+
+def _default_corpus() -> Path:
+    from ..ontology import shared_dir
+    return shared_dir() / "corpus"
+
+
+def cmd_build(args) -> int:
+    from ..ingest.build import build
+    paths = args.paths or [_default_corpus()]
+    report = build(paths, args.store, fresh=args.fresh)
+    for name, reason in report.failed:
+        print(f"error: {reason}", file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_remove(args) -> int:
+    from ..ingest.build import remove
+    try:
+        remove(args.doc, args.store)
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_extract(args) -> int:
+    from ..ingest.extract import extract_jsonl
+    n = extract_jsonl(args.input, args.output)
+    print(f"{n} lines extracted -> {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_eval(args) -> int:
+    from ..ingest.extract import evaluate
+    scores = evaluate(args.gold)
+    if args.json:
+        print(json.dumps(scores, ensure_ascii=False, indent=1))
+        return 0
+    print(f"lines {scores['lines']}")
+    for k in ("strict", "lenient", "span", "facts"):
+        v = scores[k]
+        print(f"{k:8s} P {v['p']:.3f}  R {v['r']:.3f}  F1 {v['f']:.3f}")
+    if scores.get("fact_subject_accuracy") is not None:
+        print(f"fact subject accuracy {scores['fact_subject_accuracy']:.3f}")
+    for label, v in scores["per_label"].items():
+        if v["support"]:
+            print(f"  {label:13s} P {v['p']:.3f}  R {v['r']:.3f}  F1 {v['f']:.3f}  n={v['support']}")
+    return 0
+
+
+def cmd_export(args) -> int:
+    from ..queries.export import export
+    export(args.store, args.format, args.output)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_validate(args) -> int:
+    from ..queries.validate import validate_nquads
+    conforms, report = validate_nquads(args.nquads)
+    print(report if not conforms else "conforms")
+    return 0 if conforms else 1
+
+
+def cmd_serve(args) -> int:
+    import uvicorn
+
+    from .app import create_app
+    settings = Settings().with_(store=args.store, host=args.host, port=args.port)
+    if args.no_bolt:
+        settings = settings.with_(bolt=False)
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        print(f"warning: serving on {settings.host}, reachable beyond this machine", file=sys.stderr)
+    print(f"NQI-KG serving {settings.store} on http://{settings.host}:{settings.port}/", file=sys.stderr)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    settings = Settings()
+    ap = argparse.ArgumentParser(prog="nqikg", description="NQI-KG: knowledge graph of China's national quality infrastructure")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("build", help="ingest files or folders (default: ../shared/corpus) into the store")
+    p.add_argument("paths", nargs="*", type=Path)
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.add_argument("--fresh", action="store_true", help="drop documents not ingested in this build")
+    p.set_defaults(func=cmd_build)
+
+    p = sub.add_parser("remove", help="remove a document and everything only it supported")
+    p.add_argument("doc", help="document id (file stem)")
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.set_defaults(func=cmd_remove)
+
+    p = sub.add_parser("extract", help="extract entities and facts from {id, text} JSON lines")
+    p.add_argument("input", type=Path)
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(func=cmd_extract)
+
+    p = sub.add_parser("eval", help="score the extractor on a gold file (same scores as the referee)")
+    p.add_argument("gold", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("export", help="export the graph")
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.add_argument("--format", required=True, choices=["ttl", "nt", "nq", "jsonld", "graphml", "neo4j-csv", "cypher"])
+    p.add_argument("-o", "--output", type=Path, required=True)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("validate", help="validate an N-Quads export against the SHACL shapes")
+    p.add_argument("nquads", type=Path)
+    p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("serve", help="serve the graph (REST, SPARQL, Cypher, pages) on 127.0.0.1")
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.add_argument("--host", default=settings.host)
+    p.add_argument("--port", type=int, default=settings.port)
+    p.add_argument("--no-bolt", action="store_true", help="do not start the embedded Bolt server")
+    p.set_defaults(func=cmd_serve)
+
+    args = ap.parse_args(argv)
+    try:
+        return args.func(args)
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,191 @@
+"""Build the canonical store: files → sentences → mentions → entities and facts → quads → a new generation.
+
+One sentence can be followed from file to triple: :func:`read_document`
+decodes and normalises a file, :func:`document_quads` runs the extractor over
+its sentences, links mentions, reads relations and writes the document graph.
+:func:`build` writes a new store generation (the previous documents, minus the
+ones ingested again, plus the new ones, the ontology and the reference
+schemes) and publishes it atomically: a failed build leaves the live graph as
+it was.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import pyoxigraph as ox
+
+from ..ontology import iri, reference, vocab
+from ..queries import store as stores
+from .link import Linker
+from .normalize import normalize
+from .reader import UnreadableInput, read_text
+from .relate import Mention, relate
+from .sentences import split_sentences
+from .to_rdf import DocumentInfo, DocumentWriter, SentenceRecord, sha256
+
+TEXT_SUFFIXES = {".txt", ".text", ".md"}
+
+
+@dataclass
+class BuildReport:
+    """What a build did: documents ingested, files refused with their reason, counts."""
+    ingested: list[str] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    quads: int = 0
+    generation: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.failed
+
+
+def collect(paths: Iterable[Path]) -> list[Path]:
+    """Files named by ``paths`` (folders are searched for text files), in a stable order."""
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES))
+        else:
+            files.append(path)
+    return files
+
+
+def document_id(path: Path) -> str:
+    return iri.slug(path.stem)
+
+
+@dataclass(frozen=True)
+class SourceDocument:
+    info: DocumentInfo
+    raw: str
+
+
+def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
+    """Decode a file (raises UnreadableInput naming it) and describe it."""
+    decoded = read_text(path)
+    data = Path(path).read_bytes()
+    title = next((line.strip() for line in decoded.text.splitlines() if line.strip()), "")[:120]
+    info = DocumentInfo(doc_id or document_id(Path(path)), title or Path(path).stem, Path(path).name,
+                        sha256(data), decoded.encoding)
+    return SourceDocument(info, decoded.text)
+
+
+def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
+    """All quads of one document graph."""
+    normalized = normalize(doc.raw)
+    sentences = split_sentences(normalized)
+    linker = Linker(normalized.text)
+    writer = DocumentWriter(doc.info)
+    yield from writer.header()
+    annotations = extractor.annotate(s.text for s in sentences)
+    for sentence, annotation in zip(sentences, annotations):
+        mentions, spans = [], []
+        for e in annotation["entities"]:
+            linker.declare(sentence.text, e["end"], e["text"])
+        for e in annotation["entities"]:
+            entity = linker.link(e["label"], e["text"])
+            mentions.append(Mention(e["start"], e["end"], e["label"], e["text"], entity))
+            spans.append(normalized.source_span(sentence.start + e["start"], sentence.start + e["end"]))
+        record = SentenceRecord(sentence.index, sentence.text, sentence.source_start, sentence.source_end,
+                                mentions, spans, relate(sentence.text, mentions, annotation["facts"]))
+        yield from writer.sentence(record)
+
+
+def ontology_quads() -> Iterator[ox.Quad]:
+    g = ox.NamedNode(iri.graph("ontology"))
+    for path in (vocab.ONTOLOGY_FILE,):
+        for triple in ox.parse(path=str(path), format=ox.RdfFormat.TURTLE):
+            yield ox.Quad(triple.subject, triple.predicate, triple.object, g)
+
+
+def _carried_over(previous: ox.Store, replaced: set[str]) -> Iterator[ox.Quad]:
+    """Quads of the previous generation's document graphs that this build does not replace."""
+    prefix = iri.graph("doc") + "/"
+    for graph in previous.named_graphs():
+        if isinstance(graph, ox.NamedNode) and graph.value.startswith(prefix) and graph.value not in replaced:
+            yield from previous.quads_for_pattern(None, None, None, graph)
+
+
+def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool = False,
+          progress: Callable[[str], None] | None = None, doc_ids: Callable[[Path], str] | None = None) -> BuildReport:
+    """Ingest ``paths`` into a new generation of ``store_dir`` and publish it.
+
+    Documents already in the store and not ingested again are carried over
+    (unless ``fresh``); a document ingested again replaces its named graph.
+    Unreadable files are reported and skipped; any other error discards the new
+    generation and re-raises, leaving the live graph untouched.
+    """
+    say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    if extractor is None:
+        from .extract import Extractor
+        extractor = Extractor.load()
+    files = collect(paths)
+    report = BuildReport()
+    generation = stores.new_generation(store_dir)
+    try:
+        store = ox.Store(str(generation))
+        store.bulk_extend(ontology_quads())
+        store.bulk_extend(reference.quads())
+        written: set[str] = set()
+        for n, path in enumerate(files, 1):
+            started = time.perf_counter()
+            try:
+                doc = read_document(path, doc_ids(path) if doc_ids else None)
+            except UnreadableInput as exc:
+                report.failed.append((str(path), str(exc)))
+                say(f"[{n}/{len(files)}] skipped {exc}")
+                continue
+            graph = iri.graph("doc", doc.info.doc_id)
+            if graph in written:
+                raise ValueError(f"{path}: document id {doc.info.doc_id!r} given twice in one build")
+            quads = list(document_quads(doc, extractor))
+            store.bulk_extend(quads)
+            written.add(graph)
+            report.ingested.append(doc.info.doc_id)
+            say(f"[{n}/{len(files)}] {path.name}: {len(quads)} quads ({time.perf_counter() - started:.1f} s)")
+        if not fresh:
+            try:
+                previous = stores.open_read_only(store_dir)
+            except stores.StoreNotFound:
+                previous = None
+            if previous is not None:
+                store.bulk_extend(_carried_over(previous, written))
+                del previous
+        store.optimize()
+        report.quads = len(store)
+        store.flush()
+        del store
+    except BaseException:
+        stores.discard(generation)
+        raise
+    stores.publish(store_dir, generation)
+    report.generation = generation.name
+    say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "
+        f"{len(report.failed)} refused")
+    return report
+
+
+def remove(doc_id: str, store_dir: Path, *, progress: Callable[[str], None] | None = None) -> int:
+    """Publish a generation without the document ``doc_id``; returns the number of quads removed."""
+    say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    previous = stores.open_read_only(store_dir)
+    graph = ox.NamedNode(iri.graph("doc", doc_id))
+    if not any(g == graph for g in previous.named_graphs()):
+        raise KeyError(f"no document {doc_id!r} in {store_dir}")
+    generation = stores.new_generation(store_dir)
+    try:
+        store = ox.Store(str(generation))
+        store.bulk_extend(q for q in previous.quads_for_pattern(None, None, None) if q.graph_name != graph)
+        removed = len(previous) - len(store)
+        store.flush()
+        del store
+    except BaseException:
+        stores.discard(generation)
+        raise
+    stores.publish(store_dir, generation)
+    say(f"removed {doc_id}: {removed} quads; published {generation.name}")
+    return removed

@@ -1,0 +1,198 @@
+"""Quads of one document: its sentences, mentions, entities, relations, observations and claims.
+
+Everything lands in the document's named graph, so the graph is the provenance
+unit: removing it removes exactly what the document supported.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Iterator
+
+import pyoxigraph as ox
+
+from ..ontology import iri, vocab
+from .link import Entity
+from .relate import Mention, SentenceGraph
+
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+N = ox.NamedNode
+
+
+def _nqi(local: str) -> ox.NamedNode:
+    return N(vocab.term(local))
+
+
+def _int(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=N(XSD + "integer"))
+
+
+def _zh(text: str) -> ox.Literal:
+    return ox.Literal(text, language="zh")
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    doc_id: str
+    title: str
+    source: str
+    sha256: str
+    encoding: str
+
+
+@dataclass(frozen=True)
+class SentenceRecord:
+    """One sentence with what was read from it."""
+    index: int
+    text: str
+    source_start: int
+    source_end: int
+    mentions: list[Mention]
+    source_spans: list[tuple[int, int]]   # raw-file span of each mention
+    graph: SentenceGraph
+
+
+class DocumentWriter:
+    """Accumulates the quads of one document graph, describing each entity once."""
+
+    def __init__(self, info: DocumentInfo):
+        self.info = info
+        self.g = N(iri.graph("doc", info.doc_id))
+        self.doc = N(iri.document(info.doc_id))
+        self._described: set[str] = set()
+
+    def _q(self, s, p, o) -> ox.Quad:
+        return ox.Quad(s, p, o, self.g)
+
+    def header(self) -> Iterator[ox.Quad]:
+        i = self.info
+        yield self._q(self.doc, N(RDF + "type"), _nqi("Document"))
+        yield self._q(self.doc, N(DCT + "identifier"), ox.Literal(i.doc_id))
+        yield self._q(self.doc, N(DCT + "title"), _zh(i.title))
+        yield self._q(self.doc, N(RDFS + "label"), _zh(i.title))
+        yield self._q(self.doc, N(DCT + "source"), ox.Literal(i.source))
+        yield self._q(self.doc, _nqi("sha256"), ox.Literal(i.sha256))
+        yield self._q(self.doc, _nqi("encoding"), ox.Literal(i.encoding))
+
+    def sentence(self, rec: SentenceRecord) -> Iterator[ox.Quad]:
+        s = N(iri.sentence(self.info.doc_id, rec.index))
+        yield self._q(s, N(RDF + "type"), _nqi("Sentence"))
+        yield self._q(s, N(DCT + "isPartOf"), self.doc)
+        yield self._q(s, _nqi("sentenceIndex"), _int(rec.index))
+        yield self._q(s, _nqi("text"), _zh(rec.text))
+        yield self._q(s, _nqi("start"), _int(rec.source_start))
+        yield self._q(s, _nqi("end"), _int(rec.source_end))
+        for m, (src_start, src_end) in zip(rec.mentions, rec.source_spans):
+            yield from self._mention(s, rec.index, m, src_start, src_end)
+        for r in rec.graph.relations:
+            yield from self._entity(r.subject)
+            yield from self._entity(r.object)
+            yield from self._statement(s, rec.index, N(r.subject.iri), _nqi(r.predicate), N(r.object.iri), r.start, r.end)
+        for k, o in enumerate(rec.graph.observations):
+            yield from self._observation(s, rec.index, k, o)
+        for c in rec.graph.bottlenecks:
+            yield from self._bottleneck(s, rec.index, c)
+
+    def _mention(self, s, index: int, m: Mention, src_start: int, src_end: int) -> Iterator[ox.Quad]:
+        node = N(iri.mention(self.info.doc_id, index, m.start, m.end))
+        yield self._q(node, N(RDF + "type"), _nqi("Mention"))
+        yield self._q(node, _nqi("inSentence"), s)
+        yield self._q(node, _nqi("surface"), _zh(m.surface))
+        yield self._q(node, _nqi("mentionLabel"), ox.Literal(m.label))
+        yield self._q(node, _nqi("start"), _int(m.start))
+        yield self._q(node, _nqi("end"), _int(m.end))
+        yield self._q(node, _nqi("sourceStart"), _int(src_start))
+        yield self._q(node, _nqi("sourceEnd"), _int(src_end))
+        if m.entity is not None:
+            yield self._q(node, _nqi("denotes"), N(m.entity.iri))
+            yield from self._entity(m.entity)
+
+    def _entity(self, e: Entity) -> Iterator[ox.Quad]:
+        if e.iri in self._described:
+            return
+        self._described.add(e.iri)
+        node = N(e.iri)
+        yield self._q(node, _nqi("mentionedIn"), self.doc)
+        if e.reference:
+            return  # described by its reference graph
+        yield self._q(node, N(RDF + "type"), N(e.cls))
+        yield self._q(node, N(RDFS + "label"), _zh(e.name))
+        yield self._q(node, N(SKOS + "prefLabel"), _zh(e.name))
+        if e.name_en:
+            yield self._q(node, N(SKOS + "prefLabel"), ox.Literal(e.name_en, language="en"))
+            yield self._q(node, N(RDFS + "label"), ox.Literal(e.name_en, language="en"))
+        for alias in sorted(e.aliases):
+            lang = "en" if alias.isascii() else "zh"
+            yield self._q(node, N(SKOS + "altLabel"), ox.Literal(alias, language=lang))
+        if e.code:
+            yield self._q(node, _nqi("code"), ox.Literal(e.code))
+        if e.pillar:
+            yield self._q(node, _nqi("pillar"), N(e.pillar))
+        if e.related:
+            yield self._q(node, _nqi("relatedIndustry"), N(e.related))
+
+    def _statement(self, s, index, subj, pred, obj, start, end) -> Iterator[ox.Quad]:
+        yield self._q(subj, pred, obj)
+        st = N(iri.derived(self.info.doc_id, index, "stmt", subj.value, pred.value, obj.value))
+        yield self._q(st, N(RDF + "type"), N(RDF + "Statement"))
+        yield self._q(st, N(RDF + "subject"), subj)
+        yield self._q(st, N(RDF + "predicate"), pred)
+        yield self._q(st, N(RDF + "object"), obj)
+        yield self._q(st, N(PROV + "wasDerivedFrom"), s)
+        yield self._q(st, _nqi("start"), _int(start))
+        yield self._q(st, _nqi("end"), _int(end))
+
+    def _observation(self, s, index: int, k: int, o) -> Iterator[ox.Quad]:
+        node = N(iri.derived(self.info.doc_id, index, "obs", str(k), o.indicator.iri, o.value,
+                             o.subject.iri if o.subject else ""))
+        yield from self._entity(o.indicator)
+        yield self._q(node, N(RDF + "type"), _nqi("Observation"))
+        yield self._q(node, N(RDFS + "label"), _zh(f"{o.indicator.name} {o.value}"))
+        yield self._q(node, _nqi("indicator"), N(o.indicator.iri))
+        yield self._q(node, _nqi("value"), _zh(o.value))
+        yield self._q(node, _nqi("isTarget"), ox.Literal("true" if o.target else "false", datatype=N(XSD + "boolean")))
+        yield self._q(node, N(PROV + "wasDerivedFrom"), s)
+        if o.subject:
+            yield from self._entity(o.subject)
+            yield self._q(node, _nqi("subject"), N(o.subject.iri))
+        if o.numeric is not None:
+            yield self._q(node, _nqi("numericValue"), ox.Literal(_decimal(o.numeric), datatype=N(XSD + "decimal")))
+        if o.upper is not None:
+            yield self._q(node, _nqi("upperValue"), ox.Literal(_decimal(o.upper), datatype=N(XSD + "decimal")))
+        if o.unit:
+            yield self._q(node, _nqi("unit"), ox.Literal(o.unit))
+        if o.year:
+            yield self._q(node, _nqi("year"), ox.Literal(o.year, datatype=N(XSD + "gYear")))
+        if o.scope:
+            yield self._q(node, _nqi("scope"), _nqi(o.scope))
+        if o.policy:
+            yield from self._entity(o.policy)
+            yield self._q(N(o.policy.iri), _nqi("setsTarget"), node)
+
+    def _bottleneck(self, s, index: int, c) -> Iterator[ox.Quad]:
+        node = N(iri.derived(self.info.doc_id, index, "claim", c.product.iri, c.cue))
+        product = N(c.product.iri)
+        yield from self._entity(c.product)
+        yield self._q(product, N(RDF + "type"), _nqi("BottleneckProduct"))
+        yield self._q(product, _nqi("bottleneckEvidence"), node)
+        yield self._q(node, N(RDF + "type"), _nqi("BottleneckClaim"))
+        yield self._q(node, _nqi("aboutProduct"), product)
+        yield self._q(node, _nqi("cue"), _zh(c.cue))
+        yield self._q(node, N(PROV + "wasDerivedFrom"), s)
+        yield self._q(node, _nqi("start"), _int(c.start))
+        yield self._q(node, _nqi("end"), _int(c.end))
+
+
+def _decimal(value) -> str:
+    text = format(value.normalize(), "f")
+    return text if "." in text else text + ".0"
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
