@@ -1,0 +1,31 @@
+# Set-up and the two jobs of the README. Everything a run or a test needs is installed here.
+VENV   ?= .venv
+PYTHON ?= python3
+STORE  ?= nqikg-data/store
+BIN     = $(VENV)/bin
+
+.PHONY: setup browser run test bench
+
+setup: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# Debian's Chromium and ChromeDriver for the page tests
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+
+# build the graph from ../shared/corpus, then serve it on 127.0.0.1:8000 (REST, SPARQL, Bolt, pages)
+run: setup
+	$(BIN)/nqikg build --store $(STORE)
+	$(BIN)/nqikg serve --store $(STORE) --host 127.0.0.1 --port 8000
+
+test: setup browser
+	$(BIN)/python -m pytest
+
+bench: setup
+	for b in bench/*.py; do $(BIN)/python $$b || exit 1; done
