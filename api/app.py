@@ -64,7 +64,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from . import routes_health
     app.include_router(routes_health.router)
+    from . import routes_sparql  # /sparql, /api/export/{format}, /context.jsonld; starts the query pool
+    app.include_router(routes_sparql.router)
     # routers of the other route groups are included below, one line each
+    from . import routes_documents, routes_entities, routes_gaps, routes_linked_data, routes_pages
+    app.include_router(routes_entities.router)
+    app.include_router(routes_documents.router)
+    app.include_router(routes_gaps.router)
+    app.include_router(routes_linked_data.router)
+    app.include_router(routes_pages.router)
+    from fastapi.staticfiles import StaticFiles
+    from pathlib import Path as _Path
+    app.mount("/static", StaticFiles(directory=str(_Path(__file__).resolve().parent / "static")), name="static")
     return app
 
 

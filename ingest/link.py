@@ -109,10 +109,13 @@ class Linker:
         """The entity a mention denotes; None for VALUE (values become observations, not nodes)."""
         if label == "VALUE":
             return None
+        written = iri.canonical(surface)
         name = clean_surface(surface)
         if not name:
             return None
         name = self.aliases.get(name, name)
+        if written != name and any(e.label == label for e in lexicon.lookup(written)):
+            name = written  # a listed name that carries its own quotes: 全国“质量月”
         if label in ("STANDARD", "METROLOGY"):
             code = normalise_code(name)
             if code:

@@ -135,10 +135,7 @@ def relate(text: str, mentions: list[Mention], facts: list[dict]) -> SentenceGra
             for e in elements:
                 for t in targets:
                     out.relations.append(Relation(e.entity, "supports", t.entity, *span))
-        cue = BOTTLENECK_CUE.search(clause)
-        if cue:
-            for p in (m for m in inside if m.label == "PRODUCT"):
-                out.bottlenecks.append(BottleneckClaim(p.entity, cue.group(), *span))
+        out.bottlenecks.extend(_bottlenecks(text, span, inside))
         orgs = [m for m in inside if m.label == "ORG"]
         outputs = [m for m in inside if m.label in ("POLICY", "STANDARD", "METROLOGY") and m.entity.code or m.label == "POLICY"]
         for cue_re, predicate in ((ISSUE_CUE, "issuedBy"), (DEVELOP_CUE, "developedBy")):
@@ -150,6 +147,26 @@ def relate(text: str, mentions: list[Mention], facts: list[dict]) -> SentenceGra
     out.relations.extend(_membership(text, linked))
     out.observations.extend(_observations(text, mentions, facts))
     return out
+
+
+_SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
+
+
+def _bottlenecks(text: str, span: tuple[int, int], mentions: list[Mention]) -> list[BottleneckClaim]:
+    """Products a bottleneck cue applies to: those of the comma-delimited segment holding the cue
+    (a coordinated list such as 工业母机、高端芯片…等…依赖进口 stays inside one segment), else the
+    products of the segment just before it."""
+    claims = []
+    segments = [(span[0] + m.start(), span[0] + m.end()) for m in _SEGMENT.finditer(text[span[0]:span[1]])]
+    for cue in BOTTLENECK_CUE.finditer(text, span[0], span[1]):
+        for k, seg in enumerate(segments):
+            if seg[0] <= cue.start() < seg[1]:
+                products = [m for m in mentions if m.label == "PRODUCT" and _in(seg, m) and m.start < cue.start()]
+                if not products and k > 0:
+                    products = [m for m in mentions if m.label == "PRODUCT" and _in(segments[k - 1], m)]
+                claims.extend(BottleneckClaim(m.entity, cue.group(), *span) for m in products)
+                break
+    return claims
 
 
 _FRAME = re.compile(r"^(?:在|对于|就|从)?(?P<ind>[^，,。；]{2,20}?)(?:领域|行业|产业|方面)[，,]?")
@@ -194,6 +211,8 @@ def _observations(text: str, mentions: list[Mention], facts: list[dict]) -> list
         before = text[max(0, (value_mention.start if value_mention else indicator.end) - 25):
                       value_mention.start if value_mention else indicator.end]
         scope = _scope(before)
+        if _TABLE_HEADER.search(text):
+            scope = None  # columns of a flattened comparison table: assigned by position below
         year = fact.get("year")
         target = bool(year and re.search(rf"到\s*{year}|{year}\s*年.{{0,6}}(目标|力争)", text)) or \
             bool(TARGET_CUE.search(before) and year)
@@ -201,7 +220,25 @@ def _observations(text: str, mentions: list[Mention], facts: list[dict]) -> list
             indicator.entity, fact["value"], subject.entity if subject else None,
             str(year) if year else None, numeric, upper, unit, scope, target,
             policies[0].entity if target and policies else None))
+    if _TABLE_HEADER.search(text):
+        return _table_columns(observations)
     return _complete_comparisons(observations)
+
+
+# the header of a flattened domestic-vs-international table: 国内现状 国际先进水平
+_TABLE_HEADER = re.compile(r"国内(?:现状|水平)\s*国际(?:先进|领先)?水平")
+
+
+def _table_columns(observations: list[Observation]) -> list[Observation]:
+    """Values of one indicator in a flattened comparison table alternate domestic, international."""
+    seen: dict[tuple[str, str | None], int] = {}
+    out = []
+    for o in observations:
+        key = (o.indicator.iri, o.subject.iri if o.subject else None)
+        n = seen.get(key, 0)
+        seen[key] = n + 1
+        out.append(replace(o, scope="domestic" if n % 2 == 0 else "international"))
+    return out
 
 
 def _complete_comparisons(observations: list[Observation]) -> list[Observation]:

@@ -24,9 +24,15 @@ def base() -> str:
     return value if value.endswith("/") else value + "/"
 
 
+_CJK = "\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef"
+_SPACE_AT_CJK = re.compile(rf"(?<=[{_CJK}])\s+|\s+(?=[{_CJK}])")
+
+
 def canonical(name: str) -> str:
-    """Canonical form of a name: NFKC (full-width to half-width), trimmed, single spaces."""
-    return " ".join(unicodedata.normalize("NFKC", name).split())
+    """Canonical form of a name: NFKC (full-width to half-width), trimmed, single spaces, and no
+    spaces next to Chinese characters (PDF extraction inserts them: 2035 年 → 2035年)."""
+    text = " ".join(unicodedata.normalize("NFKC", name).split())
+    return _SPACE_AT_CJK.sub("", text)
 
 
 def slug(name: str) -> str:

@@ -61,6 +61,36 @@ def _ok_surface(s: str) -> bool:
     return True
 
 
+SOURCE_ONTOLOGY = "ontology"
+_RANK[SOURCE_ONTOLOGY] = 0
+
+
+def _ontology_individuals() -> list[LexEntry]:
+    """Named individuals of nqi.ttl with labels (the four pillars 计量, 标准/标准化, 检验检测, 认证认可)."""
+    import rdflib
+    from rdflib.namespace import RDF, SKOS
+    g = vocab.ontology()
+    out = []
+    for node in set(g.subjects(SKOS.prefLabel, None)):
+        if not isinstance(node, rdflib.URIRef):
+            continue
+        label, cls = None, None
+        for typ in g.objects(node, RDF.type):
+            lab = vocab.entity_label(str(typ)) if str(typ).startswith(vocab.NQI) else None
+            if lab:
+                label, cls = lab, str(typ)
+                break
+        if not label:
+            continue
+        prefs = {getattr(v, "language", None): str(v) for v in g.objects(node, SKOS.prefLabel)}
+        pref = prefs.get("zh")
+        if not pref:
+            continue
+        names = [pref] + [str(v) for v in g.objects(node, SKOS.altLabel) if getattr(v, "language", None) == "zh"]
+        out.extend(LexEntry(n, label, cls, pref, SOURCE_ONTOLOGY) for n in names if _ok_surface(n))
+    return out
+
+
 @lru_cache(maxsize=1)
 def entries() -> tuple[LexEntry, ...]:
     """All lexicon entries, vocabulary first, then reference schemes."""
@@ -77,6 +107,7 @@ def entries() -> tuple[LexEntry, ...]:
                 continue
             if _ok_surface(s):
                 out.append(LexEntry(s, label, e.cls, e.pref_zh, SOURCE_VOCAB))
+    out.extend(_ontology_individuals())
     try:
         from . import reference
         industry = vocab.class_for_label("INDUSTRY")

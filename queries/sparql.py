@@ -1,8 +1,8 @@
 """Read-only SPARQL over the live store, under a time limit and a result-size limit.
 
 pyoxigraph has no query timeout and a Python thread cannot be killed, so queries
-run in a small pool of worker *processes* (``forkserver`` where available, else
-``spawn``). Each worker opens the live store generation read-only (and reopens
+run in a small pool of worker *processes* (``python -m nqikg.queries.sparql
+--worker``, talking over a socket with ``multiprocessing.connection``). Each worker opens the live store generation read-only (and reopens
 it when a build publishes a new one), evaluates one query at a time and sends
 back the serialised result. When a query overruns its time limit the worker is
 killed and a fresh one takes its place; requests served by the other workers
@@ -21,14 +21,17 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import os
 import queue
 import re
 import signal
+import socket
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Mapping
 
@@ -150,6 +153,8 @@ GRAPH_TYPES: dict[str, tuple[str, ox.RdfFormat]] = {
     "application/ld+json": ("application/ld+json", ox.RdfFormat.JSON_LD),
     "application/json": ("application/ld+json", ox.RdfFormat.JSON_LD),
     "application/rdf+xml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    "application/xml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
+    "text/xml": ("application/rdf+xml", ox.RdfFormat.RDF_XML),
 }
 #: short names accepted in a ``format=`` request parameter
 FORMAT_NAMES: dict[str, str] = {
@@ -397,40 +402,50 @@ class QueryResult(tuple):
 
 
 class _Worker:
-    def __init__(self, ctx, store_dir: Path):
-        parent_end, child_end = ctx.Pipe(duplex=True)
-        self.process = ctx.Process(target=_worker_main, args=(child_end, str(store_dir), os.getpid()),
-                                   name="nqikg-sparql-worker", daemon=True)
-        self.process.start()
-        child_end.close()
-        self.conn = parent_end
+    """One worker process (``python -m nqikg.queries.sparql --worker``) and its socket.
+
+    A plain subprocess rather than ``multiprocessing.Process``: it needs nothing
+    from the parent, so it does not re-import the server's ``__main__`` (which
+    fails for ``<stdin>`` and runs unguarded scripts again), and it lives in its
+    own session so a terminal's Ctrl-C reaches only the server, which then stops it.
+    """
+
+    def __init__(self, store_dir: Path):
+        parent_sock, child_sock = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in sys.path if p)
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "nqikg.queries.sparql", "--worker", str(child_sock.fileno()),
+                 str(store_dir), str(os.getpid())],
+                pass_fds=(child_sock.fileno(),), stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        except BaseException:
+            parent_sock.close()
+            raise
+        finally:
+            child_sock.close()
+        self.conn = Connection(parent_sock.detach())
+        self.busy = False
+
+    def alive(self) -> bool:
+        return self.process.poll() is None
 
     def kill(self) -> None:
         try:
             self.process.kill()
-            self.process.join(5)
+            self.process.wait(5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
         finally:
             self.conn.close()
 
     def stop(self) -> None:
         try:
             self.conn.send(None)
-        except (OSError, ValueError):
-            pass
-        self.process.join(2)
-        if self.process.is_alive():
-            self.kill()
-        else:
+            self.process.wait(2)
             self.conn.close()
-
-
-def _default_context():
-    methods = multiprocessing.get_all_start_methods()
-    if "forkserver" in methods:
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(["nqikg.queries.sparql"])
-        return ctx
-    return multiprocessing.get_context("spawn")
+        except (OSError, ValueError, subprocess.TimeoutExpired):
+            self.kill()
 
 
 class SparqlService:
@@ -442,13 +457,12 @@ class SparqlService:
     """
 
     def __init__(self, store_dir: Path | str, *, timeout: float = 30.0, max_results: int = 10_000,
-                 workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES, start_method: str | None = None):
+                 workers: int = 2, max_bytes: int = DEFAULT_MAX_BYTES):
         self.store_dir = Path(store_dir)
         self.timeout = float(timeout)
         self.max_results = int(max_results)
         self.max_bytes = int(max_bytes)
         self.size = max(1, int(workers))
-        self._ctx = multiprocessing.get_context(start_method) if start_method else None
         self._idle: queue.Queue[_Worker] = queue.Queue()
         self._all: set[_Worker] = set()
         self._lock = threading.Lock()
@@ -461,13 +475,11 @@ class SparqlService:
         with self._lock:
             if self._started:
                 return self
-            if self._ctx is None:
-                self._ctx = _default_context()
             self._started, self._closed = True, False
             for _ in range(self.size):
                 self._idle.put(self._spawn_locked())
-        log.info("SPARQL pool: %d %s workers on %s, %.0f s limit, %d rows max", self.size,
-                 self._ctx.get_start_method(), self.store_dir, self.timeout, self.max_results)
+        log.info("SPARQL pool: %d workers on %s, %g s limit, %d rows max", self.size,
+                 self.store_dir, self.timeout, self.max_results)
         return self
 
     def close(self) -> None:
@@ -480,8 +492,8 @@ class SparqlService:
             except queue.Empty:
                 break
         for worker in workers:
-            if worker.process.is_alive():
-                worker.stop() if not _busy(worker) else worker.kill()
+            if worker.alive():
+                worker.stop() if not worker.busy else worker.kill()
 
     def __enter__(self) -> "SparqlService":
         return self.start()
@@ -490,8 +502,7 @@ class SparqlService:
         self.close()
 
     def _spawn_locked(self) -> _Worker:
-        worker = _Worker(self._ctx, self.store_dir)
-        worker.busy = False
+        worker = _Worker(self.store_dir)
         self._all.add(worker)
         return worker
 
@@ -518,9 +529,12 @@ class SparqlService:
             worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
         except queue.Empty:
             raise ServiceBusy(f"all {self.size} query workers stayed busy for {limit:g} s; retry later") from None
-        if not worker.process.is_alive():
+        if not worker.alive():          # died between queries: replace it
             self._replace(worker)
-            worker = self._idle.get()
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise ServiceBusy(f"no query worker available within {limit:g} s; retry later") from None
         options = {"max_results": self.max_results if max_results is None else int(max_results),
                    "max_bytes": self.max_bytes, "substitutions": substitutions, "strict": strict}
         worker.busy = True
@@ -556,5 +570,15 @@ class SparqlService:
         raise _ERRORS.get(name, SparqlError)(message)
 
 
-def _busy(worker: _Worker) -> bool:
-    return getattr(worker, "busy", False)
+
+def _worker_entry(argv: list[str]) -> None:
+    """``python -m nqikg.queries.sparql --worker FD STORE_DIR PARENT_PID``."""
+    fd, store_dir, parent_pid = int(argv[1]), argv[2], int(argv[3])
+    _worker_main(Connection(fd), store_dir, parent_pid)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--worker":
+        _worker_entry(sys.argv[1:])
+    else:
+        sys.exit("usage: python -m nqikg.queries.sparql --worker FD STORE_DIR PARENT_PID (started by SparqlService)")

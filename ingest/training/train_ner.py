@@ -38,6 +38,8 @@ CONFIG = {
     "embed_rows": [4000, 1000, 1000, 50],   # NORM, PREFIX, SUFFIX, SHAPE
     "hidden_width": 64,
     "maxout_pieces": 2,
+    "features": True,                       # lexicon tags (TAG) and jieba word positions (LEMMA)
+    "feature_rows": [200, 50],
 }
 
 
@@ -108,11 +110,22 @@ def split(rows: list[dict], frac: float = 0.1) -> tuple[list[dict], list[dict]]:
 def make_nlp():
     import spacy
     from thinc.api import Config
+    import nqikg.ingest.features  # noqa: F401  (registers the nqi_features component)
     c = CONFIG
+    if c["features"]:
+        pipeline = '["nqi_features", "ner"]'
+        attrs = '["NORM", "SHAPE", "TAG", "LEMMA"]'
+        rows = [c["embed_rows"][0], c["embed_rows"][3], *c["feature_rows"]]
+        feat_block = "[components.nqi_features]\nfactory = \"nqi_features\"\n"
+    else:
+        pipeline = '["ner"]'
+        attrs = '["NORM", "PREFIX", "SUFFIX", "SHAPE"]'
+        rows = c["embed_rows"]
+        feat_block = ""
     cfg = Config().from_str(f"""
 [nlp]
 lang = "zh"
-pipeline = ["ner"]
+pipeline = {pipeline}
 
 [nlp.tokenizer]
 @tokenizers = "spacy.zh.ChineseTokenizer"
@@ -120,6 +133,7 @@ segmenter = "char"
 
 [components]
 
+{feat_block}
 [components.ner]
 factory = "ner"
 
@@ -138,8 +152,8 @@ nO = null
 [components.ner.model.tok2vec.embed]
 @architectures = "spacy.MultiHashEmbed.v2"
 width = {c['width']}
-attrs = ["NORM", "PREFIX", "SUFFIX", "SHAPE"]
-rows = {c['embed_rows']}
+attrs = {attrs}
+rows = {rows}
 include_static_vectors = false
 
 [components.ner.model.tok2vec.encode]
@@ -155,8 +169,13 @@ depth = {c['depth']}
 def to_examples(nlp, rows):
     from spacy.training import Example
     out = []
+    feats = CONFIG["features"]
+    if feats:
+        from nqikg.ingest.features import set_features
     for r in rows:
         doc = nlp.make_doc(r["text"])
+        if feats:
+            set_features(doc)
         ents = []
         for e in r["entities"]:
             span = doc.char_span(e["start"], e["end"], label=e["label"], alignment_mode="expand")
@@ -202,7 +221,7 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, patience: int = 8, final_all:
         for batch in minibatch(train_ex, size=16):
             nlp.update(batch, drop=0.25, losses=losses)
         f = strict_f1(nlp, val_rows)
-        history.append((epoch, round(losses.get("ner", 0.0), 1), round(f, 4)))
+        history.append((epoch, round(float(losses.get("ner", 0.0)), 1), round(float(f), 4)))
         if verbose:
             print(f"epoch {epoch:2d} loss {losses.get('ner', 0):8.1f} val strict F1 {f:.4f}  ({time.time() - t0:.0f}s)")
         if f > best:
@@ -225,7 +244,7 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, patience: int = 8, final_all:
     out.mkdir(parents=True, exist_ok=True)
     nlp.to_disk(out)
     meta = {"records": len(rows), "dropped_dev_overlap": dropped, "train": len(train_rows),
-            "validation": len(val_rows), "best_epoch": best_epoch, "validation_strict_f1": round(best, 4),
+            "validation": len(val_rows), "best_epoch": best_epoch, "validation_strict_f1": round(float(best), 4),
             "seed": SEED, "config": CONFIG, "history": history, "final_on_all": final_all}
     (out / "training.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
     if verbose:

@@ -1,0 +1,31 @@
+"""Request dependencies shared by the lookup routes and pages: the live store and its label index."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from fastapi import HTTPException, Request
+
+from ..queries import lookup
+from .models import Error
+
+
+@dataclass(frozen=True)
+class Graph:
+    store: ox.Store
+    index: lookup.LabelIndex
+
+
+def graph(request: Request) -> Graph:
+    """The live store and its label index (rebuilt when a build publishes a new generation)."""
+    live = request.app.state.store
+    store = live.get()
+    return Graph(store, lookup.index_for(store, live.generation))
+
+
+def not_found(exc: lookup.NotFound) -> HTTPException:
+    return HTTPException(status_code=404, detail=str(exc))
+
+
+ERRORS = {404: {"model": Error, "description": "Unknown resource (JSON error with a message)"},
+          422: {"model": Error, "description": "Invalid parameters (JSON error listing the fields)"}}

@@ -1,0 +1,117 @@
+"""Benchmark: the whole extraction pipeline against bare ``jieba.lcut`` on the same text.
+
+    python bench/extract.py [--mb 2] [--small-mb 0.5] [--n-process 1] [--batch-size 256]
+
+The shared corpus is repeated (document by document) to the requested size.
+The pipeline is read → normalise → split sentences → Extractor.annotate
+(lexicon, patterns, features, NER, merge, facts), streaming, results
+counted and dropped.  Each pipeline run happens in a child process so its
+peak RSS (``resource.ru_maxrss``) is its own; two input sizes show that memory
+stays flat when streaming.  jieba.lcut is timed in this process on the same
+documents.  The last line is ``ratio_vs_jieba=<pipeline chars/s ÷ jieba chars/s>``.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def corpus_docs(target_chars: int) -> list[str]:
+    from nqikg.ontology import shared_dir
+    files = sorted((shared_dir() / "corpus").glob("*.txt"))
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    if not texts:
+        raise SystemExit("no corpus files under shared/corpus")
+    docs, total = [], 0
+    while total < target_chars:
+        for t in texts:
+            docs.append(t)
+            total += len(t)
+            if total >= target_chars:
+                break
+    return docs
+
+
+def run_pipeline(mb: float, n_process: int, batch_size: int) -> dict:
+    from nqikg.ingest.extract import Extractor
+    from nqikg.ingest.normalize import normalize
+    from nqikg.ingest.sentences import split_sentences
+    ex = Extractor.load()
+    ex.n_process, ex.batch_size = n_process, batch_size
+    docs = corpus_docs(int(mb * 1_000_000))
+    chars = sum(len(d) for d in docs)
+    # warm up (model, lexicon, jieba dictionary)
+    list(ex.annotate(["国家市场监督管理总局发布GB/T 4754-2017，合格率达93.93%。"]))
+
+    def sentences():
+        for d in docs:
+            for s in split_sentences(normalize(d)):
+                yield s.text
+
+    t0 = time.perf_counter()
+    n_ent = n_fact = 0
+    for res in ex.annotate(sentences()):
+        n_ent += len(res["entities"])
+        n_fact += len(res["facts"])
+    dt = time.perf_counter() - t0
+    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if n_process > 1:
+        rss_kb = max(rss_kb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return {"chars": chars, "seconds": dt, "chars_per_s": chars / dt, "entities": n_ent, "facts": n_fact,
+            "peak_rss_mb": rss_kb / 1024}
+
+
+def child(mb: float, n_process: int, batch_size: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--mb", str(mb), "--n-process", str(n_process),
+           "--batch-size", str(batch_size)]
+    env = dict(os.environ, OMP_NUM_THREADS="1")
+    out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--mb", type=float, default=2.0, help="input size (million characters) of the main run")
+    ap.add_argument("--small-mb", type=float, default=0.5, help="smaller input to compare peak memory")
+    ap.add_argument("--n-process", type=int, default=1)
+    ap.add_argument("--batch-size", type=int, default=256)
+    ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        print(json.dumps(run_pipeline(a.mb, a.n_process, a.batch_size)))
+        return 0
+
+    import jieba
+    jieba.setLogLevel(60)
+    jieba.initialize()
+    docs = corpus_docs(int(a.mb * 1_000_000))
+    chars = sum(len(d) for d in docs)
+    t0 = time.perf_counter()
+    words = 0
+    for d in docs:
+        words += len(jieba.lcut(d))
+    jdt = time.perf_counter() - t0
+    jieba_cps = chars / jdt
+    print(f"jieba.lcut: {chars} chars in {jdt:.2f} s = {jieba_cps:,.0f} chars/s ({words} words)")
+
+    small = child(a.small_mb, a.n_process, a.batch_size)
+    big = child(a.mb, a.n_process, a.batch_size)
+    for name, r in (("small", small), ("large", big)):
+        print(f"pipeline ({name}): {r['chars']} chars in {r['seconds']:.2f} s = {r['chars_per_s']:,.0f} chars/s, "
+              f"{r['entities']} entities, {r['facts']} facts, peak RSS {r['peak_rss_mb']:.0f} MB "
+              f"(n_process={a.n_process}, batch_size={a.batch_size})")
+    growth = big["peak_rss_mb"] - small["peak_rss_mb"]
+    print(f"peak memory: {small['peak_rss_mb']:.0f} MB at {small['chars']} chars, {big['peak_rss_mb']:.0f} MB at "
+          f"{big['chars']} chars (difference {growth:+.0f} MB for {big['chars'] / max(1, small['chars']):.1f}x input)")
+    print(f"ratio_vs_jieba={big['chars_per_s'] / jieba_cps:.3f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

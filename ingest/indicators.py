@@ -1,0 +1,73 @@
+"""Indicator names recovered from the shape of a quantitative claim.
+
+A VALUE with no INDICATOR before it in its clause is usually preceded by the
+indicator it measures: "…全国检验检测机构共实现营业收入3585.92亿元",
+"…乘用车新车平均燃料消耗量降至4.0 L/100 km".  This rule takes the noun phrase
+right before the value (after removing the copula/verb that links it: 为, 达到,
+降至 …) when it ends in an indicator head (…率, …量, …度, …指数, …占比, …收入,
+…价值 …), bounded on the left by punctuation, a function word, a verb of
+reporting or an entity already found (a PRODUCT/LOC/ORG prefix stays outside,
+ANNOTATION.md rule 11).
+"""
+from __future__ import annotations
+
+import re
+
+from .patterns import Cand
+
+_CLAUSE_START = re.compile(r"[，,；;。！？!?：:（(）)\n]")
+_LINK = re.compile(
+    r"(?:\s|的|为|是|约|近|达|达到|达到了|已达|已达到|高达|仅为|仅|只有|分别为|分别|约为|均为|平均为|提高到|提高至|提升到|提升至|"
+    r"增至|增加到|增长到|上升到|上升至|降至|降到|下降到|下降至|减少到|控制在|保持在|在|稳定在|超过|突破|低于|高于|优于|不低于|不超过|"
+    r"小于|大于|≤|≥|<|>|=|＜|＞|：|:)+$")
+_HEAD = re.compile(
+    r"(?:率|占比|比重|比例|比率|指数|收入|价值|总值|增加值|产值|单价|价格|总额|贸易额|出口额|进口额|金额|效益|含量|限量|总数|数量|"
+    r"产量|销量|能耗|能效|效率|强度|密度|精度|准确度|稳定度|不确定度|误差|寿命|时间|周期|里程|容量|功率|电阻|厚度|GDP|GNP|"
+    r"规模|利润|营收|增速|增幅|满意度|覆盖率|普及率)$")
+_STOP_CHARS = set("的和与及在将使其了从对把被让于由以并而且或等各该此每个")
+_STOP_WORDS = ("实现", "完成", "达到", "提高", "提升", "增长", "降低", "下降", "保持", "超过", "共有", "累计", "其中",
+               "出具", "发布", "制定", "拥有", "具有", "占", "共", "全年", "今年", "去年", "当年", "同期", "目前",
+               "全国", "全省", "全市", "我国", "使得", "推动", "促进", "确保", "力争", "显示", "表明", "规定")
+MAX_LEN = 14
+
+
+def _is_name_char(ch: str) -> bool:
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF) or (ch.isascii() and ch.isalnum())
+
+
+def candidates(text: str, entities: list[dict]) -> list[Cand]:
+    ents = sorted(entities, key=lambda e: e["start"])
+    ends = {e["end"] for e in ents}
+    covered = [(e["start"], e["end"]) for e in ents]
+    out = []
+    for v in ents:
+        if v["label"] != "VALUE":
+            continue
+        cs = 0
+        for m in _CLAUSE_START.finditer(text, 0, v["start"]):
+            cs = m.end()
+        if any(e["label"] == "INDICATOR" and cs <= e["start"] < v["start"] for e in ents):
+            continue
+        seg = text[cs:v["start"]]
+        m = _LINK.search(seg)
+        end = cs + (m.start() if m else len(seg))
+        if end <= cs or not _HEAD.search(text[cs:end]):
+            continue
+        i = end
+        while i > cs and end - i < MAX_LEN:
+            ch = text[i - 1]
+            if not _is_name_char(ch) or ch in _STOP_CHARS or i in ends:
+                break
+            if any(text.startswith(w, i - len(w)) and i - len(w) >= cs for w in _STOP_WORDS):
+                break
+            i -= 1
+        # ascii/digit prefix like a year is not part of the name
+        while i < end and (text[i].isdigit() or text[i].isspace()):
+            i += 1
+        if end - i < 2:
+            continue
+        if any(s < end and i < e for s, e in covered):
+            continue
+        out.append(Cand(i, end, "INDICATOR", "pattern", 20))
+    return out

@@ -1,0 +1,184 @@
+"""Pattern rules for entities of regular shape (ANNOTATION.md).
+
+Each finder takes a sentence and returns :class:`Cand` spans.  They are plain
+regular expressions over the text (the spaCy doc has one token per character,
+so every character span aligns).
+
+* standard/spec codes: GB, GB/T, GB/Z, ISO, IEC, ISO/IEC, ANSI/…, YY/T … →
+  STANDARD; JJF/JJG → METROLOGY; tolerant of "GB/T4754-2017", "GB/T 4754—2017";
+* 《…》 titles → POLICY (marks outside), a 规范/规程 title with a JJF/JJG code → METROLOGY;
+* (以下简称 X) aliases take the label of the entity just before;
+* VALUE: a number with unit, percent sign or counting word (rule 12): keeps a
+  trailing 余/多/以上, leaves out 左右 and leading 约/近/超过; never years,
+  dates, ranks (第3), list numbers, citation marks ([17]) or durations (连续6年);
+* organisation names ending in a distinctive head (…有限公司, …研究院, …大学 …)
+  when the head is preceded by a proper-looking name.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Cand:
+    start: int
+    end: int
+    label: str
+    source: str          # pattern | lexicon | ner
+    priority: int = 0    # higher wins in the merge
+    concept: str | None = None
+
+
+# ---------------------------------------------------------------- codes
+_CODE_PREFIX = (r"(?:GB/T|GB/Z|GB|JJF|JJG|ISO/IEC|ISO/TS|ISO/TR|ISO/PAS|IEC/TR|IEC/TS|ISO|IEC|EN|ASTM|ASME|SAE|IEEE|"
+                r"ANSI/[A-Z]{2,6}|ANSI|DIN|JIS|BS|UL|GJB|YY/T|YY|HG/T|HG|JB/T|JB|QC/T|SJ/T|SJ|DL/T|NB/T|SN/T|"
+                r"GA/T|GA|WS/T|WS|NY/T|MH/T|TB/T|CB/T|JT/T|JG/T|HJ|SH/T|T/[A-Z]{2,8}|DB\d{2}/T|Q/[A-Z]{1,8})")
+_CODE = re.compile(
+    r"(?<![A-Za-z/])" + _CODE_PREFIX +
+    r"\s?(?:\d[\d.]*(?:/\d+)?(?:\s?[-—–－]\s?\d[\d.]*)*(?:\s?[:：]\s?\d{4})?|\d{4}(?![\d]))"
+)
+
+# ---------------------------------------------------------------- titles
+_TITLE = re.compile(r"《([^《》\n]{1,80})》")
+_NOT_POLICY_TITLE = re.compile(r"(报|杂志|学报|日报|期刊|晚报|周刊|年鉴|新闻|研究|科学|Journal)$")
+_ALIAS = re.compile(r"[（(]\s*(?:以下简称|下称|以下称为|以下称|简称)\s*[：:]?\s*[“\"《]?([^”\"》）)，,]{1,20})[”\"》]?\s*[）)]")
+
+# ---------------------------------------------------------------- values
+_NUM = r"\d+(?:[.,，]\d{3})*(?:\.\d+)?"
+_SCI = (r"(?:\d+(?:\.\d+)?\s?[×xX*]\s?10\s?(?:\^\s?\{?[-−–]?\d+\}?|[-−–]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"
+        r"|\d+(?:\.\d+)?\s?[×xX*]\s?\d+(?:\.\d+)?|10\^\s?\{?[-−–]?\d+\}?)")
+_MULT = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
+_ASCII_UNITS = (r"(?:mL/100\s?g(?:\s?Al)?|L/100\s?km|g/100\s?km|kg/100\s?km|g/km|mg/kg|mg/L|g/L|μg/kg|ug/kg|ng/mL|CFU/mL|CFU/g|kg/m3|g/cm3|km/h|m/s|r/min|rpm|"
+                r"kWh|kW·h|MWh|GWh|TWh|kW|MW|GW|mAh|Ah|Wh/kg|W/kg|"
+                r"GHz|MHz|kHz|Hz|nm|μm|um|mm|cm|km|m|kg|mg|μg|ng|g|t|mL|L|h|min|s|ms|μs|ns|ps|fs|"
+                r"MPa|kPa|Pa|GPa|kV|mV|V|mA|A|Ω|K|dB|ppm|ppb|μs|TB|GB|MB|nm)")
+_CN_UNITS = (r"(?:个数量级|数量级|量级|(?:美元|欧元|元|万元|亿元|吨|千克|公斤|克|kg|g|t)\s?/\s?(?:kg|t|g|吨|千克|件|台|个|人|年|m2|m³|m3|L)|个百分点|百分点|万亿元|亿美元|万美元|美元|亿元|万元|元|欧元|日元|英镑|亿人次|人次|项次|批次|"
+             r"平方米|平方公里|千米|公里|毫米|微米|纳米|米|千克|公斤|克|吨|千瓦时|千瓦|兆瓦|瓦|伏|安|"
+             r"小时|分钟|秒|摄氏度|℃|度|倍|分|项|个|家|件|台|套|种|次|人|名|位|款|类|所|座|条|张|份|场|批|"
+             r"个国家|个城市|个省|省份|地区|城市|国家|部|篇|本|册|辆|架|艘|颗|枚|片|块|根|株|头|只|户|起|例|"
+             r"级|层|代|星|岗|万|亿)"
+             r"(?:\s?/\s?(?:mL|L|g|kg|m3|m²|m2|km|h|d|次|人|件|台|百万|万))?")
+_VALUE = re.compile(
+    r"(?<![\dA-Za-z.第])"
+    r"(?:" + _SCI + r"|" + _NUM + r"(?:\s?[~～\-—–至到]\s?" + _NUM + r")?)"
+    r"(?:\s?" + _MULT + r")?"
+    r"(?:\s?(?:余|多))?"
+    r"(?:\s?(?:[%‰％]|" + _CN_UNITS + r"|" + _ASCII_UNITS + r"(?![A-Za-z])))?"
+    r"(?:\s?[~～\-—–至到]\s?" + _NUM + r"(?:\s?" + _MULT + r")?(?:\s?(?:[%‰％]|" + _CN_UNITS + r"|" + _ASCII_UNITS + r"(?![A-Za-z]))))?"
+    r"(?:\s?(?:以上|以下|余|多))?"
+)
+_YEARLIKE = re.compile(r"^(19|20)\d{2}$")
+_AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天)")
+_BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|近|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
+_BARE_OK_BEFORE = re.compile(r"(?:为|是|达|达到|到|至|提高到|提升到|增至|降至|降到|上升到|下降到|超过|高于|低于|约|分别为|仅为|仅|只有|：|:|，|、|和|与|及)\s?$")
+
+
+def standard_codes(text: str) -> list[Cand]:
+    out = []
+    for m in _CODE.finditer(text):
+        s, e = m.start(), m.end()
+        code = m.group()
+        if not re.search(r"\d", code):
+            continue
+        label = "METROLOGY" if code.startswith(("JJF", "JJG")) else "STANDARD"
+        out.append(Cand(s, e, label, "pattern", 90))
+    return out
+
+
+def titles(text: str) -> list[Cand]:
+    out = []
+    for m in _TITLE.finditer(text):
+        inner = m.group(1).strip()
+        if not inner or _NOT_POLICY_TITLE.search(inner):
+            continue
+        s = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
+        e = s + len(inner)
+        if re.match(r"(JJF|JJG)", inner) or (re.search(r"(校准规范|检定规程)$", inner)):
+            label = "METROLOGY"
+        elif _CODE.match(inner):
+            label = "STANDARD"
+        else:
+            label = "POLICY"
+        out.append(Cand(s, e, label, "pattern", 80))
+    return out
+
+
+def aliases(text: str) -> list[tuple[int, int]]:
+    """Spans of the alias in "(以下简称 X)"; the label is the preceding entity's."""
+    out = []
+    for m in _ALIAS.finditer(text):
+        a = m.group(1).strip("“”\"《》 ")
+        if a:
+            s = text.find(a, m.start())
+            out.append((s, s + len(a)))
+    return out
+
+
+def values(text: str) -> list[Cand]:
+    out = []
+    for m in _VALUE.finditer(text):
+        s, e = m.start(), m.end()
+        v = m.group()
+        # strip trailing spaces
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        v = text[s:e]
+        has_unit = bool(re.search(r"[^\d.,，\s~～\-—–至到]", v))
+        after = text[e:e + 4]
+        before = text[max(0, s - 4):s]
+        if _AFTER_NOT_VALUE.match(after) or _BEFORE_NOT_VALUE.search(before):
+            continue
+        if (s > 0 and text[s - 1] in "[［") or (e < len(text) and text[e] in "]］"):
+            continue  # citation mark [17]
+        if not has_unit:
+            digits = v.replace(",", "").replace("，", "")
+            if _YEARLIKE.match(digits):
+                continue
+            # a bare number: only decimals, or after a copula/list separator (…为86, 美国26.68)
+            if "." not in digits and not _BARE_OK_BEFORE.search(before):
+                continue
+            if re.match(r"^\s?[、.．]\s?\D", text[e:e + 3]) and "." not in digits:
+                continue  # list number 1、
+            if not re.search(r"\d", v):
+                continue
+        # "2~3 级" keeps the space; drop a unit that is really the next word (个人, 人才 …)
+        if re.search(r"(人|个|家|种|项|次|件|名)$", v) and re.match(r"^(才|员|民|们|体|类|性|业|户|份|工|目|代|数|大)", after):
+            e2 = e - 1
+            v2 = text[s:e2].rstrip()
+            if not re.search(r"[%‰％]|\.\d", v2) and not _BARE_OK_BEFORE.search(before):
+                continue
+            e = s + len(v2)
+        if re.search(r"(级|代|层|星|部|地区|城市|国家|万|亿)$", v) and "." not in v and not re.search(r"[~～\-—–至到]", v):
+            # 5级 / 3代 / 二十国 … are usually ranks or names; keep only after a copula
+            if not _BARE_OK_BEFORE.search(before) and not re.search(r"(万|亿)$", v):
+                continue
+        out.append(Cand(s, e, "VALUE", "pattern", 70))
+    return out
+
+
+# ---------------------------------------------------------------- organisations
+_ORG_HEAD = re.compile(
+    r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|研究院|研究所|研究中心|实验室|大学|学院|协会|学会|联合会|委员会|"
+    r"管理局|监督管理局|总局|总署|部|厅|办公室|联盟)")
+_ORG_STOP = set("的和与及或、，,。；;：:“”\"（）()《》 在由对为是将等了从向把被于以其并而也都就还各该本此每")
+
+
+def organisations(text: str) -> list[Cand]:
+    """Company/institute names with a distinctive head, preceded by a name of 2+ characters."""
+    out = []
+    for m in re.finditer(r"(股份有限公司|有限责任公司|有限公司|集团有限公司|研究院|研究所|大学)", text):
+        e = m.end()
+        s = m.start()
+        # walk left over name characters
+        i = s
+        while i > 0 and s - i < 20 and text[i - 1] not in _ORG_STOP and not text[i - 1].isspace():
+            i -= 1
+        if s - i < 2:
+            continue
+        out.append(Cand(i, e, "ORG", "pattern", 40))
+    return out
+
+
+def find_all(text: str) -> list[Cand]:
+    return standard_codes(text) + titles(text) + values(text) + organisations(text)

@@ -1,0 +1,202 @@
+"""Tests of the Chinese extraction pipeline: normalisation, sentences, patterns, model, facts, I/O, dev score."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from nqikg.ingest import patterns
+from nqikg.ingest.extract import ExtractError, Extractor, evaluate, extract_jsonl, read_jsonl
+from nqikg.ingest.facts import link_facts
+from nqikg.ingest.normalize import normalize
+from nqikg.ingest.sentences import split_sentences
+from nqikg.ontology import lexicon
+
+PDF_LIKE = (
+    "中国工程科学 2022 年 第 24 卷 第 2 期\n"
+    " 一、前言\n\n"
+    "制造业是立国之本、强国之基，也是国际产业\n\n"
+    "竞争的核心关键所在。当前，全球贸易环境有所恶\n\n"
+    "化，中国制造业发展面临诸多困难。\n"
+    "045\n"
+    "图 1  八大类产品不合格发现率（2014—2018 年）\n"
+    " Abstract: Currently, the product quality of China’s manufacturing industry is uneven and has a notable gap.\n"
+    "（一）发展目标\n"
+    "到2025年，制造业质量竞争力指数达到86；\n"
+    "- [1] 林忠钦, 奚立峰. 我国优质制造技术体系建设研究 [J]. 中国工程科学, 2022, 24(2): 1-9.\n"
+)
+
+
+@pytest.fixture(scope="module")
+def extractor() -> Extractor:
+    return Extractor.load()
+
+
+def _ents(result):
+    return {(e["label"], e["text"]) for e in result["entities"]}
+
+
+# ------------------------------------------------------------ normalisation
+def test_normalize_offsets_map_back_exactly():
+    nz = normalize(PDF_LIKE)
+    assert "中国工程科学" not in nz.text          # running head dropped
+    assert "\n045" not in nz.text and "图 1" not in nz.text
+    assert "国际产业竞争的核心" in nz.text          # hard break inside a sentence removed
+    assert "有所恶化" in nz.text
+    for i, ch in enumerate(nz.text):
+        if ch not in " \n":
+            assert PDF_LIKE[nz.source_offset(i)] == ch
+    i = nz.text.index("制造业是立国之本")
+    s, e = nz.source_span(i, i + 8)
+    assert PDF_LIKE[s:e] == "制造业是立国之本"
+    j = nz.text.index("国际产业竞争")
+    s, e = nz.source_span(j, j + 6)
+    assert PDF_LIKE[s:e].replace("\n", "") == "国际产业竞争"
+
+
+def test_normalize_empty_and_huge_line():
+    assert normalize("").text == ""
+    assert normalize("\n\n  \n").text == ""
+    huge = "质量" * 300_000  # one 600 000-character line
+    nz = normalize(huge)
+    assert len(nz.text) == len(huge) and nz.source_offset(599_999) == 599_999
+    sents = split_sentences(nz)
+    assert sum(len(s.text) for s in sents) == len(huge)
+
+
+# ------------------------------------------------------------ sentences
+def test_sentence_split_pdf_snippet():
+    sents = split_sentences(normalize(PDF_LIKE))
+    texts = [s.text for s in sents]
+    assert texts[0] == "一、前言"
+    assert "制造业是立国之本、强国之基，也是国际产业竞争的核心关键所在。" in texts
+    assert "当前，全球贸易环境有所恶化，中国制造业发展面临诸多困难。" in texts
+    assert "（一）发展目标" in texts
+    assert not any("Abstract" in t for t in texts)          # English paragraph skipped
+    assert not any("[J]" in t for t in texts)               # reference entry skipped
+    for s in sents:
+        raw = PDF_LIKE[s.source_start:s.source_end]
+        assert "".join(raw.split()) == "".join(s.text.split())
+        assert s.text == normalize(PDF_LIKE).text[s.start:s.end]
+
+
+# ------------------------------------------------------------ patterns
+@pytest.mark.parametrize("text,expected", [
+    ("数控机床整机平均故障间隔时间在900 h左右，国际先进水平5000 h", {"900 h", "5000 h"}),
+    ("合格率达93.93%，共发布1779项国家标准和6.2万余项团体标准", {"93.93%", "1779项", "6.2万余项"}),
+    ("限量0.15 mL/100 g Al，频率稳定度2×10^{-18}，提升2~3 级，占98%以上", {"0.15 mL/100 g Al", "2×10^{-18}", "2~3 级", "98%以上"}),
+    ("连续6年增长，位列第3位，文献[17]指出，2025年目标", set()),
+])
+def test_value_rules(text, expected):
+    assert {text[c.start:c.end] for c in patterns.values(text)} == expected
+
+
+def test_code_and_title_rules():
+    text = "依据GB/T4754-2017、GB/T 4754—2017、ISO/IEC 17025:2017和JJF 1059.1-2012，落实《质量强国建设纲要》(以下简称《纲要》)"
+    got = {(text[c.start:c.end], c.label) for c in patterns.standard_codes(text) + patterns.titles(text)}
+    assert ("GB/T4754-2017", "STANDARD") in got and ("GB/T 4754—2017", "STANDARD") in got
+    assert ("ISO/IEC 17025:2017", "STANDARD") in got and ("JJF 1059.1-2012", "METROLOGY") in got
+    assert ("质量强国建设纲要", "POLICY") in got and ("纲要", "POLICY") in got
+
+
+def test_lexicon_lookup():
+    assert any(e.label == "ORG" and e.canonical == "国家市场监督管理总局" for e in lexicon.lookup("市场监管总局"))
+    assert any(e.label == "INDUSTRY" for e in lexicon.lookup("汽车制造业"))
+    assert any(e.label == "METROLOGY" for e in lexicon.lookup("计量"))
+    assert lexicon.lookup("不是一个术语") == []
+
+
+# ------------------------------------------------------------ model and extractor
+def test_model_loads_and_finds_entities(extractor):
+    assert extractor.nlp is not None and "ner" in extractor.nlp.pipe_names
+    text = "国家市场监督管理总局和中国计量科学研究院推动我国计量、标准、认证认可、检验检测协同发展，依据GB/T 19001-2016。"
+    res = next(extractor.annotate([text]))
+    got = _ents(res)
+    assert ("ORG", "国家市场监督管理总局") in got
+    assert ("ORG", "中国计量科学研究院") in got
+    assert ("LOC", "我国") in got
+    assert ("METROLOGY", "计量") in got and ("CERTIFICATION", "认证认可") in got
+    assert ("STANDARD", "GB/T 19001-2016") in got
+    spans = sorted((e["start"], e["end"]) for e in res["entities"])
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in res["entities"])
+    org = [e for e in res["entities"] if e["text"] == "国家市场监督管理总局"][0]
+    assert org.get("concept") == "国家市场监督管理总局"
+
+
+def test_facts_constructed_sentence(extractor):
+    text = "数控机床整机平均故障间隔时间在900 h左右，国际先进水平5000 h。"
+    res = next(extractor.annotate([text]))
+    facts = {(f["indicator"], f["value"], f["subject"]) for f in res["facts"]}
+    assert ("平均故障间隔时间", "900 h", "数控机床") in facts
+    assert ("平均故障间隔时间", "5000 h", "数控机床") in facts
+
+
+def test_facts_year_and_list():
+    text = "2020年，质量敏感型产业占比：中国26.93%，美国34.30%。"
+    ents = [
+        {"start": 0, "end": 0, "label": "X", "text": ""},
+    ][:0]
+    def ent(s, label):
+        i = text.index(s)
+        return {"start": i, "end": i + len(s), "label": label, "text": s}
+    ents = [ent("质量敏感型产业占比", "INDICATOR"), ent("中国", "LOC"), ent("26.93%", "VALUE"),
+            ent("美国", "LOC"), ent("34.30%", "VALUE")]
+    facts = link_facts(text, ents)
+    assert {"indicator": "质量敏感型产业占比", "value": "26.93%", "subject": "中国", "year": "2020"} in facts
+    assert {"indicator": "质量敏感型产业占比", "value": "34.30%", "subject": "美国", "year": "2020"} in facts
+
+
+def test_annotate_empty_and_long(extractor):
+    res = list(extractor.annotate(["", "质量" * 20_000, "。"]))
+    assert res[0] == {"entities": [], "facts": []}
+    assert len(res) == 3
+
+
+# ------------------------------------------------------------ files
+def test_extract_jsonl_gbk_input(tmp_path, extractor):
+    src = tmp_path / "in.jsonl"
+    line = json.dumps({"id": "a1", "text": "市场监管总局发布国家标准。"}, ensure_ascii=False)
+    src.write_bytes((line + "\n").encode("gbk"))
+    out = tmp_path / "out.jsonl"
+    assert extract_jsonl(src, out, extractor) == 1
+    row = json.loads(out.read_text(encoding="utf-8"))
+    assert row["text"] == "市场监管总局发布国家标准。"
+    assert ("ORG", "市场监管总局") in _ents(row)
+
+
+def test_extract_jsonl_utf16_input(tmp_path, extractor):
+    src = tmp_path / "in16.jsonl"
+    src.write_text(json.dumps({"id": "b", "text": "我国计量事业"}, ensure_ascii=False) + "\n", encoding="utf-16")
+    assert [r["id"] for r in read_jsonl(src)] == ["b"]
+
+
+def test_binary_input_refused_with_filename(tmp_path, extractor):
+    src = tmp_path / "blob.jsonl"
+    src.write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(ExtractError, match="blob.jsonl"):
+        extract_jsonl(src, tmp_path / "o.jsonl", extractor)
+
+
+def test_bad_json_names_file_and_line(tmp_path, extractor):
+    src = tmp_path / "bad.jsonl"
+    src.write_text('{"id": "1", "text": "标准"}\n{"id": 2, "text": \n', encoding="utf-8")
+    with pytest.raises(ExtractError, match=r"bad\.jsonl:2"):
+        extract_jsonl(src, tmp_path / "o.jsonl", extractor)
+
+
+# ------------------------------------------------------------ dev score
+DEV = None
+try:
+    from nqikg.ontology import shared_dir
+    DEV = shared_dir() / "gold" / "dev.jsonl"
+except FileNotFoundError:
+    pass
+
+
+@pytest.mark.skipif(DEV is None or not Path(DEV).exists(), reason="shared/gold/dev.jsonl not present")
+def test_dev_score(extractor):
+    s = evaluate(DEV, extractor)
+    assert s["strict"]["f"] >= 0.85, s["strict"]
+    assert s["facts"]["f"] >= 0.70, s["facts"]
