@@ -73,6 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(routes_gaps.router)
     app.include_router(routes_linked_data.router)
     app.include_router(routes_pages.router)
+    from . import routes_admin, routes_analytics
+    app.include_router(routes_analytics.router)
+    app.include_router(routes_admin.router)
     from fastapi.staticfiles import StaticFiles
     from pathlib import Path as _Path
     app.mount("/static", StaticFiles(directory=str(_Path(__file__).resolve().parent / "static")), name="static")

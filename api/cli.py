@@ -25,11 +25,7 @@ def cmd_build(args) -> int:
 
 def cmd_remove(args) -> int:
     from ..ingest.build import remove
-    try:
-        remove(args.doc, args.store)
-    except KeyError as exc:
-        print(f"error: {exc.args[0]}", file=sys.stderr)
-        return 1
+    remove(args.doc, args.store)
     return 0
 
 
@@ -70,6 +66,26 @@ def cmd_validate(args) -> int:
     conforms, report = validate_nquads(args.nquads)
     print(report if not conforms else "conforms")
     return 0 if conforms else 1
+
+
+def cmd_analytics(args) -> int:
+    from ..queries import analytics
+    g = analytics.load(args.store)
+    if args.what == "centrality":
+        for r in analytics.centrality(g, top=args.top):
+            print(f"{r.betweenness:.4f}\t{r.degree}\t{r.kind}\t{r.name}\t{r.iri}")
+    elif args.what == "neighbourhood":
+        node = analytics.resolve(g, args.names[0])
+        sub = analytics.neighbourhood(g, node, radius=args.radius)
+        for n in sorted(sub, key=lambda n: -sub.degree(n, weight="weight")):
+            relations = ",".join(g[node][n]["relations"]) if n in g[node] else ""
+            print(f"{g.nodes[n]['kind']}\t{g.nodes[n]['name']}\t{relations}\t{n}")
+    else:
+        if len(args.names) != 2:
+            raise SystemExit("analytics path needs two entity names or IRIs")
+        path = analytics.shortest_path(g, *(analytics.resolve(g, n) for n in args.names))
+        print(" → ".join(g.nodes[n]["name"] for n in path))
+    return 0
 
 
 def cmd_serve(args) -> int:
@@ -122,6 +138,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("nquads", type=Path)
     p.set_defaults(func=cmd_validate)
 
+    p = sub.add_parser("analytics", help="centrality, neighbourhood of an entity, or a path between two")
+    p.add_argument("what", choices=["centrality", "neighbourhood", "path"])
+    p.add_argument("names", nargs="*", help="entity names (Chinese label) or IRIs")
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.add_argument("--top", type=int, default=20)
+    p.add_argument("--radius", type=int, default=1)
+    p.set_defaults(func=cmd_analytics)
+
     p = sub.add_parser("serve", help="serve the graph (REST, SPARQL, Cypher, pages) on 127.0.0.1")
     p.add_argument("--store", type=Path, default=settings.store)
     p.add_argument("--host", default=settings.host)
@@ -132,8 +156,8 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.func(args)
-    except FileNotFoundError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (FileNotFoundError, KeyError) as exc:
+        print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
