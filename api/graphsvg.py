@@ -71,17 +71,19 @@ def render(centre_label: str, centre_type: str | None, edges: list[Edge], *, wid
     if n <= 4:
         height = min(height, 360)
     cx, cy = width / 2, height / 2
-    rings = [items] if n <= 12 else [items[::2], items[1::2]]
+    rings = [items] if n <= 14 else [items[::2], items[1::2]]
     radii = [min(width, height) * 0.38] if len(rings) == 1 else [min(width, height) * 0.27, min(width, height) * 0.43]
     out = [f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'role="img" aria-label="{escape(centre_label)} 的关系图 neighbourhood graph">',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
            'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#7b8794"/></marker></defs>']
     placed = []
-    for ring, radius in zip(rings, radii):
+    label_at = [0.58] if len(rings) == 1 else [0.66, 0.8]
+    for r, (ring, radius) in enumerate(zip(rings, radii)):
         offset = 0 if ring is rings[0] else math.pi / max(len(ring), 1)
         for k, item in enumerate(ring):
             angle = -math.pi / 2 + offset + 2 * math.pi * k / max(len(ring), 1)
+            item["at"] = label_at[r]
             placed.append((item, cx + radius * math.cos(angle), cy + radius * math.sin(angle) * 0.92))
     node_r, centre_r = 9, 16
     # edges first, then labels, then nodes on top
@@ -105,7 +107,7 @@ def render(centre_label: str, centre_type: str | None, edges: list[Edge], *, wid
         arrow = marks[0][0]
         label = " · ".join(_short(lbl, 10) for _, lbl in marks[:2])
         text = label if arrow == "·" else f"{arrow} {label}"
-        mx, my = cx + (x - cx) * 0.55, cy + (y - cy) * 0.55
+        mx, my = cx + (x - cx) * item["at"], cy + (y - cy) * item["at"]
         w = 7 + 12.5 * sum(1 if ord(c) > 255 else 0.55 for c in text)
         out.append(f'<g class="edge-label"><rect x="{mx - w / 2:.1f}" y="{my - 9:.1f}" width="{w:.1f}" height="17" rx="4"/>'
                    f'<text x="{mx:.1f}" y="{my + 4:.1f}" text-anchor="middle">{escape(text)}</text>'

@@ -74,6 +74,10 @@ _EXTERNAL_LABELS = {
     DCT + "isPartOf": ("所属文档", "part of"),
     PROV + "wasDerivedFrom": ("来源", "derived from"),
     RDF + "type": ("类型", "type"),
+    SKOS + "Concept": ("分类概念", "SKOS concept"),
+    SKOS + "ConceptScheme": ("分类体系", "concept scheme"),
+    PROV + "Entity": ("来源实体", "provenance entity"),
+    RDF + "Statement": ("陈述（具体化）", "reified statement"),
 }
 _INVERSE_LABELS = {
     SKOS + "broader": ("下位类", "narrower"),
@@ -888,6 +892,9 @@ def documents_meta(store: ox.Store, value: str) -> list[dict]:
 
 # ---------------------------------------------------------------- the NQI coverage matrix
 
+_KIND_RANK = {"supports": 0, "industry": 1, "co-mention": 2}
+
+
 def gaps_query() -> str:
     return (QUERIES_DIR / "gaps.rq").read_text(encoding="utf-8")
 
@@ -934,13 +941,19 @@ def gaps(store: ox.Store, index: LabelIndex) -> dict:
                  "document_title": e["document_title"] if e else None, "text": e["text"] if e else None,
                  "mentions": [{**m, "focus": m["entity"] in (id_of(el), id_of(r["product"].value))}
                               for m in e["mentions"]] if e else []}
-        if not any(x["element_iri"] == el and x["sentence"] == entry["sentence"] and x["kind"] == entry["kind"]
-                   for x in item["coverage"][pillar]):
-            item["coverage"][pillar].append(entry)
+        # one piece of evidence per (element, sentence): a stated support wins over a co-mention
+        cell = item["coverage"][pillar]
+        same = next((x for x in cell if x["element_iri"] == el and x["sentence"] == entry["sentence"]), None)
+        if same is None:
+            cell.append(entry)
+        elif _KIND_RANK[entry["kind"]] < _KIND_RANK[same["kind"]]:
+            cell[cell.index(same)] = entry
     out_rows = sorted(products.values(),
                       key=lambda x: (-sum(len(v) for v in x["coverage"].values()), -len(x["bottleneck"]), x["product"]))
     for row in out_rows:
         row["bottleneck"].sort(key=lambda b: (b["document"] or "~", b["claim"] or ""))
+        for cell in row["coverage"].values():
+            cell.sort(key=lambda x: (_KIND_RANK[x["kind"]], x["document"] or "~", x["sentence"] or "", x["element"] or ""))
         row["covered"] = [p for p in PILLARS if row["coverage"][p]]
         row["missing"] = [p for p in PILLARS if not row["coverage"][p]]
     pillars = [{"id": p, "iri": NQI + p, "label": term_label(NQI + p)[0], "label_en": term_label(NQI + p)[1]}

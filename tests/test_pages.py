@@ -163,8 +163,10 @@ def test_search_then_entity_page(server, browser, shots):
     assert not console_errors(browser), console_errors(browser)
 
     # a neighbour in the picture opens its own page
-    href = svg.find_elements(By.CSS_SELECTOR, "a.node")[0].get_attribute("href")
-    browser.get(href)
+    href = browser.execute_script("return arguments[0].getAttribute('href')",
+                                  svg.find_elements(By.CSS_SELECTOR, "a.node")[0])
+    assert href.startswith("/page/")
+    browser.get(server + href)
     wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "h1")))
     assert "/page/" in browser.current_url
 
