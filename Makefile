@@ -14,10 +14,10 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
-# Debian's Chromium and ChromeDriver for the page tests
+# Debian's Chromium, ChromeDriver and a Chinese font for the page tests
 browser:
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver; }
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null && fc-list :lang=zh | grep -q . || \
+	  { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver fonts-wqy-microhei; }
 
 # build the graph from ../shared/corpus, then serve it on 127.0.0.1:8000 (REST, SPARQL, Bolt, pages)
 run: setup

@@ -76,6 +76,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from . import routes_admin, routes_analytics
     app.include_router(routes_analytics.router)
     app.include_router(routes_admin.router)
+    from . import routes_cypher; app.include_router(routes_cypher.router)  # POST /cypher; its lifespan runs the Bolt server
     from fastapi.staticfiles import StaticFiles
     from pathlib import Path as _Path
     app.mount("/static", StaticFiles(directory=str(_Path(__file__).resolve().parent / "static")), name="static")

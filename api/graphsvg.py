@@ -72,7 +72,8 @@ def render(centre_label: str, centre_type: str | None, edges: list[Edge], *, wid
         height = min(height, 360)
     cx, cy = width / 2, height / 2
     rings = [items] if n <= 14 else [items[::2], items[1::2]]
-    radii = [min(width, height) * 0.38] if len(rings) == 1 else [min(width, height) * 0.27, min(width, height) * 0.43]
+    # ellipses that use the width of the picture (labels are wider than tall)
+    radii = [0.36] if len(rings) == 1 else [0.24, 0.41]
     out = [f'<svg class="neighbourhood" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
            f'role="img" aria-label="{escape(centre_label)} 的关系图 neighbourhood graph">',
            '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" '
@@ -84,7 +85,8 @@ def render(centre_label: str, centre_type: str | None, edges: list[Edge], *, wid
         for k, item in enumerate(ring):
             angle = -math.pi / 2 + offset + 2 * math.pi * k / max(len(ring), 1)
             item["at"] = label_at[r]
-            placed.append((item, cx + radius * math.cos(angle), cy + radius * math.sin(angle) * 0.92))
+            placed.append((item, cx + radius * (width - 120) * math.cos(angle),
+                           cy + radius * (height - 40) * math.sin(angle)))
     node_r, centre_r = 9, 16
     # edges first, then labels, then nodes on top
     for item, x, y in placed:

@@ -39,11 +39,16 @@ LABELS = ("ORG", "LOC", "POLICY", "METROLOGY", "STANDARD", "TESTING", "CERTIFICA
           "NQI", "INDUSTRY", "PRODUCT", "INDICATOR", "VALUE", "METHOD")
 
 
+FILL_LABELS = ("ORG", "POLICY", "LOC", "METROLOGY", "CERTIFICATION", "NQI", "TESTING", "STANDARD")
+
+
 class ExtractError(ValueError):
     """Unreadable input (bad JSON, binary file); the message names the file and line."""
 
 
 _EDGE_STRIP = set("的和与及或、，,。；;：:（）()“”\"'‘’「」等了在对是为将")
+_TITLE_CUT = re.compile(r"(副?(?:主任|局长|部长|司长|处长|厅长|院长|所长|主席|书记|总理|总经理|董事长|理事长|会长|秘书长|"
+                        r"总工程师|首席|专家|教授|研究员|发言人)|表示|指出|认为|介绍|强调)")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
 
 
@@ -56,14 +61,47 @@ def _overlaps(a: Cand, taken: list[tuple[int, int]]) -> bool:
 _SCOPE_LABELS = {"INDUSTRY", "TESTING"}
 
 
+_IND_MODIFIER = re.compile(r"(平均|年均|人均|综合|单位|全员|实际|累计)$")
+# a kind of standard preceded by what it covers is one STANDARD span (生乳国家标准, 产品质量安全标准)
+_STANDARD_KIND = re.compile(r"^(标准|国家标准|行业标准|团体标准|地方标准|企业标准|安全标准|质量标准|国际标准|产品标准)$")
+# a place followed by the head of a government body is that body (广东省人民政府, 德国政府)
+_GOV_HEAD = re.compile(r"(省|市|自治区|县|区)?(人民政府|政府|市场监督管理局|市场监管局|质量技术监督局|标准化研究院|计量(?:测试)?研究院|"
+                       r"计量测试技术研究院|质量监督检验研究院|质量技术监督研究院|标准化院|计量院)")
+
+
 def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
+    """Span rules of ANNOTATION.md applied to adjacent entities (rules 8, 11 and the STANDARD examples)."""
     out: list[Cand] = []
     for c in chosen:
         if c.label == "INDICATOR" and out and out[-1].label in _SCOPE_LABELS and out[-1].end == c.start:
             prev = out.pop()
             c = Cand(prev.start, c.end, "INDICATOR", c.source, c.priority)
+        if c.label == "INDICATOR":
+            floor = out[-1].end if out else 0
+            m = _IND_MODIFIER.search(text, floor, c.start)
+            if m and m.end() == c.start:
+                c = Cand(m.start(), c.end, "INDICATOR", c.source, c.priority)
+        if (c.label == "STANDARD" and out and out[-1].label in ("PRODUCT", "INDUSTRY") and out[-1].end == c.start
+                and _STANDARD_KIND.match(text[c.start:c.end])):
+            prev = out.pop()
+            c = Cand(prev.start, c.end, "STANDARD", c.source, c.priority)
         out.append(c)
-    return out
+    # place + government body head -> ORG
+    res: list[Cand] = []
+    for i, c in enumerate(out):
+        if c.label == "LOC":
+            m = _GOV_HEAD.match(text, c.end)
+            nxt = out[i + 1] if i + 1 < len(out) else None
+            if m and (nxt is None or nxt.start >= m.end() or (nxt.label == "ORG" and nxt.end <= m.end() + 4)):
+                end = m.end()
+                if nxt is not None and nxt.start < end:
+                    end = max(end, nxt.end)
+                    out[i + 1] = Cand(nxt.start, nxt.start, "SKIP", "")
+                res.append(Cand(c.start, end, "ORG", "pattern", c.priority))
+                continue
+        if c.label != "SKIP":
+            res.append(c)
+    return res
 
 
 class Extractor:
@@ -78,6 +116,11 @@ class Extractor:
         self.use_ner = use_ner and nlp is not None
         self.use_lexicon = use_lexicon
         self.use_indicator_rule = use_indicator_rule
+        # lexicon matches fill gaps only for the closed classes (named bodies, documents, pillar
+        # terms) and only from 3 characters: measured on the held-out training split, open-class
+        # lexicon fill (PRODUCT, INDUSTRY, INDICATOR, METHOD) costs more precision than it gains
+        self.fill_min_len = 3
+        self.fill_labels = set(FILL_LABELS)
         self.batch_size = batch_size
         self.n_process = n_process
 
@@ -87,6 +130,8 @@ class Extractor:
         if model_dir is None and not kw and cls._instance is not None:
             return cls._instance
         import spacy
+
+        from . import features  # noqa: F401  (registers the nqi_features component the model names)
         path = Path(model_dir) if model_dir else MODEL_DIR
         nlp = spacy.load(path) if (path / "config.cfg").exists() else None
         ex = cls(nlp, **kw)
@@ -112,12 +157,20 @@ class Extractor:
                 continue
             if e - s == 1 and c.label not in ("LOC",):
                 continue
+            if c.label in ("ORG", "POLICY", "METROLOGY", "STANDARD", "TESTING"):
+                # a person's title or a reporting verb ends a name: 国家标准化管理委员会主任田世宏表示
+                m = _TITLE_CUT.search(text, s + 2, e)
+                if m:
+                    e = m.start()
+                    if e - s < 2:
+                        continue
             out.append(Cand(s, e, c.label, c.source, c.priority))
         return out
 
     def _merge(self, text: str, ner: list[Cand]) -> list[dict]:
         pats = patterns.find_all(text)
         ner = self._clean_ner(text, ner)
+        blocked = patterns.coded_titles(text)
         lex = self.matcher.cands(text) if self.use_lexicon else []
         if lex and ner:
             # a vocabulary term that strictly contains NER spans (and crosses none) replaces them
@@ -133,7 +186,7 @@ class Extractor:
                     keep.append(c)
             ner = list({(c.start, c.end): c for c in keep}.values())
         chosen: list[Cand] = []
-        taken: list[tuple[int, int]] = []
+        taken: list[tuple[int, int]] = list(blocked)
 
         def take(c: Cand) -> None:
             chosen.append(c)
@@ -150,7 +203,8 @@ class Extractor:
                 take(c)
         # 3. weaker patterns (organisation heads), then lexicon, longest first
         ner_labels = {(c.start, c.end): c.label for c in ner}
-        rest = [c for c in pats if c.priority < 70] + lex
+        rest = [c for c in pats if c.priority < 70] + [
+            c for c in lex if (c.end - c.start) >= self.fill_min_len and (self.fill_labels is None or c.label in self.fill_labels)]
         for c in sorted(rest, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
             if not _overlaps(c, taken):
                 take(c)

@@ -70,7 +70,7 @@ _VALUE = re.compile(
 )
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
 _AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天)")
-_BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|近|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
+_BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
 _BARE_OK_BEFORE = re.compile(r"(?:为|是|达|达到|到|至|提高到|提升到|增至|降至|降到|上升到|下降到|超过|高于|低于|约|分别为|仅为|仅|只有|：|:|，|、|和|与|及)\s?$")
 
 
@@ -94,6 +94,12 @@ def titles(text: str) -> list[Cand]:
             continue
         s = m.start(1) + (len(m.group(1)) - len(m.group(1).lstrip()))
         e = s + len(inner)
+        before = text[max(0, m.start() - 30):m.start()].rstrip()
+        code = None
+        for cm in _CODE.finditer(before):
+            code = cm
+        if code is not None and code.end() == len(before):
+            continue  # GB 19578-2021《乘用车燃料消耗量限值》: the title of a coded standard; the code is the entity
         if re.match(r"(JJF|JJG)", inner) or (re.search(r"(校准规范|检定规程)$", inner)):
             label = "METROLOGY"
         elif _CODE.match(inner):
@@ -101,6 +107,19 @@ def titles(text: str) -> list[Cand]:
         else:
             label = "POLICY"
         out.append(Cand(s, e, label, "pattern", 80))
+    return out
+
+
+def coded_titles(text: str) -> list[tuple[int, int]]:
+    """Spans (marks included) of 《…》 titles written right after a standard/spec code."""
+    out = []
+    for m in _TITLE.finditer(text):
+        before = text[max(0, m.start() - 30):m.start()].rstrip()
+        code = None
+        for cm in _CODE.finditer(before):
+            code = cm
+        if code is not None and code.end() == len(before):
+            out.append((m.start(), m.end()))
     return out
 
 

@@ -334,13 +334,15 @@ def _labels_clause(labels: Iterable[str]) -> str:
     return "".join(f":`{lab}`" for lab in ordered)
 
 
-def node_merge_statement(labels: Iterable[str], rows: str = "$rows") -> str:
-    return f"UNWIND {rows} AS r MERGE (n{_labels_clause(labels)} {{id: r.id}}) SET n += r.props"
+def node_merge_statement(labels: Iterable[str], rows: str = "$rows", verb: str = "MERGE") -> str:
+    """``UNWIND rows MERGE`` nodes of one label set (``verb="CREATE"`` for a database known to be empty)."""
+    return f"UNWIND {rows} AS r {verb} (n{_labels_clause(labels)} {{id: r.id}}) SET n += r.props"
 
 
-def relationship_merge_statement(rel_type: str, rows: str = "$rows") -> str:
+def relationship_merge_statement(rel_type: str, rows: str = "$rows", verb: str = "MERGE") -> str:
+    """``UNWIND rows MATCH start, end MERGE`` relationships of one type (one per start, type, end)."""
     return (f"UNWIND {rows} AS r MATCH (a:{RESOURCE_LABEL} {{id: r.start}}) "
-            f"MATCH (b:{RESOURCE_LABEL} {{id: r.end}}) MERGE (a)-[e:`{rel_type}`]->(b) SET e += r.props")
+            f"MATCH (b:{RESOURCE_LABEL} {{id: r.end}}) {verb} (a)-[e:`{rel_type}`]->(b) SET e += r.props")
 
 
 def node_batches(nodes: Iterable[Node], size: int) -> Iterator[tuple[tuple[str, ...], list[dict]]]:
