@@ -27,7 +27,10 @@ _HEAD = re.compile(
 _STOP_CHARS = set("的和与及在将使其了从对把被让于由以并而且或等各该此每个")
 _STOP_WORDS = ("实现", "完成", "达到", "提高", "提升", "增长", "降低", "下降", "保持", "超过", "共有", "累计", "其中",
                "出具", "发布", "制定", "拥有", "具有", "占", "共", "全年", "今年", "去年", "当年", "同期", "目前",
-               "全国", "全省", "全市", "我国", "使得", "推动", "促进", "确保", "力争", "显示", "表明", "规定")
+               "全国", "全省", "全市", "我国", "使得", "推动", "促进", "确保", "力争", "显示", "表明", "规定",
+               # generic holders of an indicator stay outside it (rule 11: 产品 + 抽查合格率)
+               "产品", "机构", "企业", "整机", "取得", "标注", "全行业", "行业", "年")
+_BARE_HEADS = {"数量", "总数", "比例", "比率", "比重", "占比", "金额", "规模", "价格", "时间", "效率", "效益", "利润", "收入"}
 MAX_LEN = 14
 
 
@@ -57,7 +60,7 @@ def candidates(text: str, entities: list[dict]) -> list[Cand]:
         i = end
         while i > cs and end - i < MAX_LEN:
             ch = text[i - 1]
-            if not _is_name_char(ch) or ch in _STOP_CHARS or i in ends:
+            if not _is_name_char(ch) or ch.isdigit() or ch in _STOP_CHARS or i in ends:
                 break
             if any(text.startswith(w, i - len(w)) and i - len(w) >= cs for w in _STOP_WORDS):
                 break
@@ -65,7 +68,7 @@ def candidates(text: str, entities: list[dict]) -> list[Cand]:
         # ascii/digit prefix like a year is not part of the name
         while i < end and (text[i].isdigit() or text[i].isspace()):
             i += 1
-        if end - i < 2:
+        if end - i < 2 or text[i:end] in _BARE_HEADS:
             continue
         if any(s < end and i < e for s, e in covered):
             continue

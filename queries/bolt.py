@@ -23,6 +23,7 @@
 """
 from __future__ import annotations
 
+import atexit
 import base64
 import json
 import logging
@@ -484,7 +485,8 @@ def _start_jvm() -> None:
     props.write_text(_LOG_PROPERTIES.format(pattern=str(folder / "arcadedb-%u.log")), encoding="utf-8")
     os.environ.setdefault("ARCADEDB_JVM_ERROR_FILE", str(folder / "hs_err_pid%p.log"))
     heap = os.environ.get("NQIKG_BOLT_HEAP", "1g")
-    start_jvm(heap_size=heap, jvm_args=[f"-Djava.util.logging.config.file={props}"])
+    # -Xrs: SIGTERM/SIGINT stay with Python (uvicorn's graceful shutdown stops the server), not the JVM
+    start_jvm(heap_size=heap, jvm_args=[f"-Djava.util.logging.config.file={props}", "-Xrs"])
 
 
 def _groups_json() -> str:
@@ -586,6 +588,7 @@ class EmbeddedBolt:
             shutil.rmtree(self.root_dir, ignore_errors=True)
             raise BoltUnavailable(f"cannot start the embedded Bolt server on {self.uri}: {exc}") from exc
         self._server = server
+        atexit.register(self.stop)  # runs before JPype's JVM shutdown (atexit is LIFO)
         try:
             self.password = self._configured_password or secrets.token_urlsafe(18)
             self._create_reader()
@@ -600,6 +603,7 @@ class EmbeddedBolt:
         return self
 
     def stop(self) -> None:
+        atexit.unregister(self.stop)
         with self._lock:
             for driver in self._drivers.values():
                 try:
@@ -750,6 +754,27 @@ def push_to_configured(store_dir: Path, *, database: str | None = None,
         return report
     say(str(report))
     return report
+
+
+def serve_forever(store_dir: Path, *, port: int | None = None, say: Callable[[str], None] | None = None) -> int:
+    """``nqikg bolt``: the embedded Bolt server with the live store's projection, reloaded on each new
+    generation, until Ctrl-C. Prints the address and the credentials."""
+    say = say or (lambda msg: print(msg, file=sys.stderr, flush=True))
+    if port is not None:
+        os.environ["NQIKG_BOLT_PORT"] = str(port)
+    service = CypherService(Path(store_dir), say=say).start(wait=True)
+    if not service.available:
+        say(service.error or "the Bolt server did not start")
+        service.stop()
+        return 1
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        say("stopping the Bolt server")
+    finally:
+        service.stop()
+    return 0
 
 
 # ---------------------------------------------------------------- the service the API holds

@@ -21,7 +21,13 @@ CYPHER_BATCH = 500
 
 
 def _graph(source) -> pg.PropertyGraph:
-    return source if isinstance(source, pg.PropertyGraph) else pg.project(source)
+    """A PropertyGraph from a PropertyGraph, a pyoxigraph store or a store folder (its live generation)."""
+    if isinstance(source, pg.PropertyGraph):
+        return source
+    if isinstance(source, (str, Path)):
+        from .store import open_read_only
+        source = open_read_only(Path(source))
+    return pg.project(source)
 
 
 # ---------------------------------------------------------------- networkx

@@ -404,3 +404,24 @@ def test_cypher_script_runs_on_the_server(server, graph, tmp_path):
         assert bolt.count(server.driver(admin=True), name) == (len(graph.nodes), len(graph.relationships))
     finally:
         server._drop_database(name)
+
+
+# ---------------------------------------------------------------- nqikg neo4j push
+
+def test_push_to_configured_neo4j(server, store_dir, graph, monkeypatch):
+    """NQIKG_NEO4J_URI pointed at the embedded server: the external path (MERGE, replace) end to end."""
+    name = server._new_database()
+    monkeypatch.setenv("NQIKG_NEO4J_URI", server.uri)
+    monkeypatch.setenv("NQIKG_NEO4J_USER", "root")
+    monkeypatch.setenv("NQIKG_NEO4J_PASSWORD", server._root_password)
+    monkeypatch.setenv("NQIKG_NEO4J_DATABASE", name)
+    try:
+        for _ in range(2):  # the second push replaces the first
+            report = bolt.push_to_configured(store_dir, say=lambda m: None)
+            assert (report.nodes, report.relationships) == (len(graph.nodes), len(graph.relationships))
+            assert bolt.count(server.driver(admin=True), name) == (len(graph.nodes), len(graph.relationships))
+        monkeypatch.setenv("NQIKG_NEO4J_URI", "bolt://127.0.0.1:1")
+        with pytest.raises(bolt.BoltUnavailable):
+            bolt.push_to_configured(store_dir, say=lambda m: None)
+    finally:
+        server._drop_database(name)
