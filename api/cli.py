@@ -88,6 +88,22 @@ def cmd_analytics(args) -> int:
     return 0
 
 
+def cmd_neo4j_push(args) -> int:
+    from ..queries import bolt
+    try:
+        report = bolt.push_to_configured(args.store, database=args.database)
+    except (bolt.BoltUnavailable, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(report)
+    return 0
+
+
+def cmd_bolt(args) -> int:
+    from ..queries import bolt
+    return bolt.serve_forever(args.store, port=args.port)
+
+
 def cmd_serve(args) -> int:
     import uvicorn
 
@@ -145,6 +161,18 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--top", type=int, default=20)
     p.add_argument("--radius", type=int, default=1)
     p.set_defaults(func=cmd_analytics)
+
+    p = sub.add_parser("neo4j", help="push the property-graph projection into Neo4j (NQIKG_NEO4J_URI)")
+    neo4j_sub = p.add_subparsers(dest="neo4j_command", required=True)
+    push = neo4j_sub.add_parser("push", help="load the projection, replacing the previous one")
+    push.add_argument("--store", type=Path, default=settings.store)
+    push.add_argument("--database", default=None, help="target database (default NQIKG_NEO4J_DATABASE)")
+    push.set_defaults(func=cmd_neo4j_push)
+
+    p = sub.add_parser("bolt", help="run the embedded Bolt server alone with the graph loaded")
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.add_argument("--port", type=int, default=None)
+    p.set_defaults(func=cmd_bolt)
 
     p = sub.add_parser("serve", help="serve the graph (REST, SPARQL, Cypher, pages) on 127.0.0.1")
     p.add_argument("--store", type=Path, default=settings.store)

@@ -49,6 +49,7 @@ class ExtractError(ValueError):
 _EDGE_STRIP = set("的和与及或、，,。；;：:（）()“”\"'‘’「」等了在对是为将")
 _TITLE_CUT = re.compile(r"(副?(?:主任|局长|部长|司长|处长|厅长|院长|所长|主席|书记|总理|总经理|董事长|理事长|会长|秘书长|"
                         r"总工程师|首席|专家|教授|研究员|发言人)|表示|指出|认为|介绍|强调)")
+_QUOTE = re.compile(r"[“”\"‘’「」]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
 
 
@@ -69,13 +70,36 @@ _GOV_HEAD = re.compile(r"(省|市|自治区|县|区)?(人民政府|政府|市场
                        r"计量测试技术研究院|质量监督检验研究院|质量技术监督研究院|标准化院|计量院)")
 
 
+# rule 10: 在集成电路领域 -> 集成电路, 新能源汽车产业 -> 新能源汽车; categories keep the head (战略性新兴产业, 质量敏感型产业)
+_INDUSTRY_CATEGORY = re.compile(r"(型|新兴|传统|高技术|中技术|低技术|第[一二三]|未来|主导|支柱|优势|弹性|中性)(产业|行业)$")
+_INDUSTRY_TRAIL = re.compile(r"(领域|行业|产业)$")
+
+
+def _industry_span(text: str, c: Cand) -> Cand:
+    t = text[c.start:c.end]
+    m = _INDUSTRY_TRAIL.search(t)
+    if m and not _INDUSTRY_CATEGORY.search(t) and m.start() >= 2:
+        return Cand(c.start, c.start + m.start(), c.label, c.source, c.priority, c.concept)
+    return c
+
+
 def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
-    """Span rules of ANNOTATION.md applied to adjacent entities (rules 8, 11 and the STANDARD examples)."""
+    """Span rules of ANNOTATION.md applied to adjacent entities (rules 8, 10, 11 and the STANDARD examples)."""
     out: list[Cand] = []
     for c in chosen:
+        if c.label == "INDUSTRY":
+            c = _industry_span(text, c)
         if c.label == "INDICATOR" and out and out[-1].label in _SCOPE_LABELS and out[-1].end == c.start:
             prev = out.pop()
             c = Cand(prev.start, c.end, "INDICATOR", c.source, c.priority)
+        if c.label == "INDICATOR" and (not out or out[-1].end <= c.start):
+            # rule 11: an indicator that starts with a product is split (大米 + 镉限量, 生乳 + 体细胞数)
+            t = text[c.start:c.end]
+            for k in range(min(len(t) - 2, 8), 1, -1):
+                if any(e.label == "PRODUCT" for e in lexicon.lookup(t[:k])) and not lexicon.lookup(t):
+                    out.append(Cand(c.start, c.start + k, "PRODUCT", "lexicon", c.priority))
+                    c = Cand(c.start + k, c.end, "INDICATOR", c.source, c.priority)
+                    break
         if c.label == "INDICATOR":
             floor = out[-1].end if out else 0
             m = _IND_MODIFIER.search(text, floor, c.start)
@@ -157,6 +181,14 @@ class Extractor:
                 continue
             if e - s == 1 and c.label not in ("LOC",):
                 continue
+            if c.label != "POLICY":
+                q = _QUOTE.search(text, s + 1, e)
+                if q:  # 徐工XGC88000“世界第一: a name does not run into a quotation
+                    e = q.start()
+                    while e > s and text[e - 1].isspace():
+                        e -= 1
+                    if e - s < 2:
+                        continue
             if c.label in ("ORG", "POLICY", "METROLOGY", "STANDARD", "TESTING"):
                 # a person's title or a reporting verb ends a name: 国家标准化管理委员会主任田世宏表示
                 m = _TITLE_CUT.search(text, s + 2, e)

@@ -3,10 +3,10 @@
 Rules (ANNOTATION.md, "Facts"):
 
 * a VALUE belongs to the nearest INDICATOR before it in the same sentence part
-  (parts end at 。！？；), unless another INDICATOR or a clause with a new verb
-  of measurement intervenes; a VALUE with no indicator before it may take the
-  nearest INDICATOR right after it within the same comma clause
-  ("93.93%的产品质量合格率");
+  (parts end at 。！？；), within MAX_GAP characters; it crosses a comma only
+  to continue a list of values of that indicator whose clause names just a
+  subject or a year; a value never takes an indicator written after it, and a
+  change (同比增长11.19%) or a share (占…的76.40%) is not the indicator's value;
 * every VALUE of a list after one indicator is a fact of that indicator
   ("美国34.30%、德国42.40%"), also the international comparison
   ("国际先进水平5000 h");
@@ -20,13 +20,17 @@ from __future__ import annotations
 
 import re
 
-SUBJECT_LABELS = ("PRODUCT", "INDUSTRY", "LOC", "ORG")
+LIST_NAME_LABELS = ("PRODUCT", "INDUSTRY", "LOC", "ORG")
+SUBJECT_LABELS = ("PRODUCT", "INDUSTRY", "LOC", "ORG", "METROLOGY", "TESTING", "CERTIFICATION", "STANDARD", "NQI", "METHOD")
 _PART_END = re.compile(r"[。！？；!?;]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s?年(?!代)")
 MAX_GAP = 40  # characters between an indicator and its value
 LIST_SEGMENT = 10  # a comma clause continuing a list of values ("，美国34.30%") is at most this long before its value
 # a value right after these words is a change or a share, not the level of the indicator
 _CHANGE = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年|增长了?|增加了?|下降了?|减少了?|提高了?|降低了?|上升了?|回落|增幅|降幅|增速)\s?(?:约|近|超过|达到?|为)?\s?$")
+_LINK_WORDS = re.compile(r"(到|至|在|为|是|约|近|达|达到|分别为|分别|提高到|增至|降至|仅为|超过|而|则|和|与|及|\s)")
+# the international/domestic comparison of a value ("，国际先进水平5000 h")
+_COMPARE = re.compile(r"(国际|国外|世界|全球|发达国家|先进国家|同类产品|国内|行业)(先进|领先|平均|一流|最高|最好)?(水平|值)?")
 _GROWTH_IND = re.compile(r"(增长|增速|增幅|增长率|降幅|提高|下降)")
 
 
@@ -38,6 +42,45 @@ def _parts(text: str) -> list[tuple[int, int]]:
     if s < len(text):
         out.append((s, len(text)))
     return out
+
+
+_COMPARATIVE = re.compile(r"(低于|高于|远低于|远高于|不及|不到|超过|相当于|是|比|较|为|约为|仅为)\s?$")
+_RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|占)?")
+
+
+def _subject(text: str, part: list[dict], ind: dict, v: dict, vals: list[dict], linked: dict) -> str | None:
+    """The thing measured by ``v``: a subject written just before the value, one of a
+    respectively-list (东部、中部…分别为 a、b), else the nearest before the indicator."""
+    subj = [e for e in part if e["label"] in SUBJECT_LABELS]
+    # 1. adjacent to the value, not introduced by a comparison (…远低于德国 13.54 美元/kg)
+    between = [e for e in subj if e["start"] >= ind["end"] and e["end"] <= v["start"]]
+    if between:
+        e = between[-1]
+        gap = text[e["end"]:v["start"]]
+        lead = text[max(ind["end"], e["start"] - 4):e["start"]]
+        if len(gap.strip()) <= 4 and not _COMPARATIVE.search(lead):
+            return e["text"]
+    # 2. respectively: a list of subjects before the indicator, values after 分别为
+    resp = _RESPECTIVELY.search(text, ind["end"], v["start"])
+    pre = [e for e in subj if e["end"] <= ind["start"]]
+    if resp and pre:
+        group = [pre[-1]]
+        for e in reversed(pre[:-1]):
+            if re.fullmatch(r"\s*[、和与及]\s*", text[e["end"]:group[0]["start"]]):
+                group.insert(0, e)
+            else:
+                break
+        same = [w for w in vals if linked.get(w["start"]) is ind and w["start"] >= resp.end()] + [v]
+        same = sorted({w["start"]: w for w in same}.values(), key=lambda w: w["start"])
+        k = [w["start"] for w in same].index(v["start"])
+        if len(group) > 1 and k < len(group):
+            return group[k]["text"]
+    # 3. the nearest before the indicator; a comparison target is skipped
+    for e in reversed(pre):
+        lead = text[max(0, e["start"] - 3):e["start"]]
+        if not re.search(r"(比|较|于)\s?$", lead):
+            return e["text"]
+    return None
 
 
 def link_facts(text: str, entities: list[dict]) -> list[dict]:
@@ -70,31 +113,20 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                     else:
                         # crossing a comma: only to continue a list of values of the same indicator
                         seg = gap[commas[-1]:]
+                        seg_start = v["start"] - len(seg)
                         prev_vals = [w for w in vals if cand["end"] <= w["start"] < v["start"]]
-                        if len(seg) <= LIST_SEGMENT and prev_vals and linked.get(prev_vals[-1]["start"]) is cand:
+                        # the clause only names who/when: "，美国34.30%", "，到2025年达到1.68%"
+                        names = any(e["label"] in LIST_NAME_LABELS and seg_start <= e["start"] and e["end"] <= v["start"]
+                                    for e in part)
+                        bare = not _LINK_WORDS.sub("", _YEAR.sub("", seg)).strip()
+                        if len(seg) <= LIST_SEGMENT and prev_vals and linked.get(prev_vals[-1]["start"]) is cand \
+                                and (names or bare or _YEAR.search(seg) or _COMPARE.search(seg)):
                             ind = cand
-                        elif len(gap) <= 12 and len(seg) <= 6 and not prev_vals:
-                            ind = cand
-            if ind is None:
-                after = [i for i in inds if i["start"] >= v["end"]]
-                if after:
-                    cand = after[0]
-                    gap = text[v["end"]:cand["start"]]
-                    if len(gap) <= 12 and not re.search(r"[，,、]", gap):
-                        ind = cand
             if ind is None:
                 continue
             linked[v["start"]] = ind
             # subject
-            lo, hi = sorted((ind["end"], v["start"]))
-            between = [e for e in part if e["label"] in SUBJECT_LABELS and e["start"] >= lo and e["end"] <= hi]
-            subject = None
-            if between and ind["end"] <= v["start"]:
-                subject = between[-1]["text"]
-            else:
-                pre = [e for e in part if e["label"] in SUBJECT_LABELS and e["end"] <= min(ind["start"], v["start"])]
-                if pre:
-                    subject = pre[-1]["text"]
+            subject = _subject(text, part, ind, v, vals, linked)
             # year
             year = None
             in_part = [(p, y) for p, y in years if ps <= p < pe]

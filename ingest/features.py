@@ -16,6 +16,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy
+from spacy.attrs import IDX, LEMMA, TAG
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -65,15 +67,33 @@ def word_tags(text: str) -> list[str]:
 
 
 def set_features(doc: Doc) -> Doc:
+    """Write the features in one array operation (token-by-token attribute setting is slow)."""
     text = doc.text
+    if not len(doc):
+        return doc
     # with the char segmenter every token is one character (spaces may be whitespace of a token)
     lt = lexicon_tags(text)
     wt = word_tags(text)
-    for tok in doc:
-        i = tok.idx
-        tok.tag_ = lt[i] if i < len(lt) else "O"
-        tok.lemma_ = wt[i] if i < len(wt) else "S"
+    strings = doc.vocab.strings
+    cache = _hash_cache
+    idx = doc.to_array(IDX)
+    arr = numpy.empty((len(doc), 2), dtype="uint64")
+    for row, i in enumerate(idx.tolist()):
+        a = lt[i] if i < len(lt) else "O"
+        b = wt[i] if i < len(wt) else "S"
+        ha = cache.get(a)
+        if ha is None:
+            ha = cache[a] = strings.add(a)
+        hb = cache.get(b)
+        if hb is None:
+            hb = cache[b] = strings.add(b)
+        arr[row, 0] = ha
+        arr[row, 1] = hb
+    doc.from_array([TAG, LEMMA], arr)
     return doc
+
+
+_hash_cache: dict[str, int] = {}
 
 
 @Language.component("nqi_features")

@@ -398,17 +398,24 @@ def load(driver: neo4j.Driver, nodes: Iterable[pg.Node], rels: Iterable[pg.Relat
         if removed:
             say(f"removed the previous projection ({removed} nodes)")
 
-    def write(statement: str, rows: list[dict]) -> None:
+    def write(statement: str, rows: list[dict]) -> list:
         with driver.session(database=database) as session:
-            session.execute_write(lambda tx: tx.run(statement, rows=rows).consume())
+            return session.execute_write(lambda tx: [tuple(rec.values()) for rec in tx.run(statement, rows=rows)])
 
     verb = "CREATE" if fresh else "MERGE"
+    element_ids: dict[str, str] = {}
     for labels, rows in pg.node_batches(nodes, batch_size):
-        write(pg.node_merge_statement(labels, verb=verb), rows)
+        statement = pg.node_merge_statement(labels, verb=verb) + " RETURN r.id AS id, elementId(n) AS eid"
+        element_ids.update(write(statement, rows))
         report.nodes += len(rows)
     for rel_type, rows in pg.relationship_batches(rels, batch_size):
-        write(pg.relationship_merge_statement(rel_type, verb=verb), rows)
-        report.relationships += len(rows)
+        known = [{"start": element_ids[r["start"]], "end": element_ids[r["end"]], "props": r["props"]}
+                 for r in rows if r["start"] in element_ids and r["end"] in element_ids]
+        if len(known) < len(rows):
+            report.warnings.append(f"{len(rows) - len(known)} {rel_type} relationships have an endpoint "
+                                   "that is not a node of the projection")
+        write(pg.relationship_by_element_id_statement(rel_type, verb=verb), known)
+        report.relationships += len(known)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -695,8 +702,17 @@ class EmbeddedBolt:
         with self._lock:
             self.database = target
         if previous is not None and previous != target:
-            self._drop_database(previous)
+            # queries already running on the previous projection may finish first
+            grace = (self.query_timeout or 30.0) + 1.0
+            timer = threading.Timer(grace, self._drop_if_running, args=(previous,))
+            timer.daemon = True
+            timer.start()
         return report
+
+    def _drop_if_running(self, name: str) -> None:
+        with self._lock:
+            if self._server is not None and name != self.database:
+                self._drop_database(name)
 
     def _is_empty(self, name: str) -> bool:
         with self.driver(admin=True).session(database=name) as session:

@@ -345,6 +345,13 @@ def relationship_merge_statement(rel_type: str, rows: str = "$rows", verb: str =
             f"MATCH (b:{RESOURCE_LABEL} {{id: r.end}}) {verb} (a)-[e:`{rel_type}`]->(b) SET e += r.props")
 
 
+def relationship_by_element_id_statement(rel_type: str, verb: str = "MERGE") -> str:
+    """Like :func:`relationship_merge_statement`, the endpoints given by ``elementId`` (returned when the
+    nodes were written): a direct record fetch instead of an index seek per label (3x faster on ArcadeDB)."""
+    return (f"UNWIND $rows AS r MATCH (a) WHERE elementId(a) = r.start MATCH (b) WHERE elementId(b) = r.end "
+            f"{verb} (a)-[e:`{rel_type}`]->(b) SET e += r.props")
+
+
 def node_batches(nodes: Iterable[Node], size: int) -> Iterator[tuple[tuple[str, ...], list[dict]]]:
     """(labels, rows) batches of nodes grouped by label set; a row is ``{id, props}``."""
     groups: dict[tuple[str, ...], list[Node]] = defaultdict(list)

@@ -311,6 +311,10 @@ def test_reload_replaces_the_projection(server, graph):
     assert bolt.run_read(server.driver(), "MATCH (n) RETURN count(n)", database=server.database).rows == [[5]]
     server.load_graph(graph)
     assert bolt.count(server.driver(), server.database) == (len(graph.nodes), len(graph.relationships))
+    deadline = time.monotonic() + 15  # superseded projections are dropped after query_timeout + 1 s
+    while server._server._java_server.existsDatabase(before) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert not server._server._java_server.existsDatabase(before)
 
 
 # ---------------------------------------------------------------- POST /cypher
@@ -408,8 +412,9 @@ def test_cypher_script_runs_on_the_server(server, graph, tmp_path):
 
 # ---------------------------------------------------------------- nqikg neo4j push
 
-def test_push_to_configured_neo4j(server, store_dir, graph, monkeypatch):
+def test_push_to_configured_neo4j(server, store_dir, monkeypatch):
     """NQIKG_NEO4J_URI pointed at the embedded server: the external path (MERGE, replace) end to end."""
+    graph = pg.project(stores.open_read_only(store_dir))  # the live generation (test_post_cypher adds one)
     name = server._new_database()
     monkeypatch.setenv("NQIKG_NEO4J_URI", server.uri)
     monkeypatch.setenv("NQIKG_NEO4J_USER", "root")

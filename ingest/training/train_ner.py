@@ -38,6 +38,7 @@ CONFIG = {
     "embed_rows": [4000, 1000, 1000, 50],   # NORM, PREFIX, SUFFIX, SHAPE
     "hidden_width": 64,
     "maxout_pieces": 2,
+    "augment": 1,                           # mention-replacement copies of each training record
     "features": True,                       # lexicon tags (TAG) and jieba word positions (LEMMA)
     "feature_rows": [200, 50],
 }
@@ -166,6 +167,49 @@ depth = {c['depth']}
     return spacy.util.load_model_from_config(cfg, auto_fill=True, validate=True)
 
 
+_AUG_LABELS = ("PRODUCT", "INDUSTRY", "ORG", "LOC", "METHOD", "INDICATOR", "POLICY", "TESTING",
+               "CERTIFICATION", "METROLOGY", "STANDARD", "NQI")
+
+
+def augment(rows: list[dict], copies: int, seed: int = SEED) -> list[dict]:
+    """Mention replacement: copies of the records in which about half of the entities are
+    swapped for another surface of the same label from the ontology lexicon, so the NER
+    learns contexts and boundaries rather than the training set's names."""
+    if copies <= 0:
+        return []
+    from nqikg.ontology import lexicon
+    pool: dict[str, set[str]] = {}
+    for e in lexicon.entries():  # the vocabulary, not the long tail of reference class names
+        if e.source in ("vocab", "ontology") and len(e.surface) >= 2 and not e.surface.isascii() and e.label in _AUG_LABELS:
+            pool.setdefault(e.label, set()).add(e.surface)
+    for r in rows:  # and the names the annotators marked
+        for e in r["entities"]:
+            if e["label"] in _AUG_LABELS and len(e["text"]) >= 2:
+                pool.setdefault(e["label"], set()).add(e["text"])
+    pool = {k: sorted(v) for k, v in pool.items()}
+    rng = random.Random(seed)
+    out = []
+    for k in range(copies):
+        for r in rows:
+            text, ents, pos, new_ents = r["text"], sorted(r["entities"], key=lambda e: e["start"]), 0, []
+            parts = []
+            changed = False
+            for e in ents:
+                parts.append(text[pos:e["start"]])
+                surface = e["text"]
+                if e["label"] in pool and rng.random() < 0.5:
+                    surface = rng.choice(pool[e["label"]])
+                    changed = True
+                start = sum(len(p) for p in parts)
+                parts.append(surface)
+                new_ents.append({"start": start, "end": start + len(surface), "label": e["label"], "text": surface})
+                pos = e["end"]
+            parts.append(text[pos:])
+            if changed:
+                out.append({"id": f"{r['id']}#aug{k}", "text": "".join(parts), "entities": new_ents, "facts": []})
+    return out
+
+
 def to_examples(nlp, rows):
     from spacy.training import Example
     out = []
@@ -210,7 +254,7 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, patience: int = 8, final_all:
     if verbose:
         print(f"{len(rows)} records ({dropped} dropped for dev overlap): {len(train_rows)} train, {len(val_rows)} validation")
     nlp = make_nlp()
-    train_ex = to_examples(nlp, train_rows)
+    train_ex = to_examples(nlp, train_rows + augment(train_rows, CONFIG["augment"]))
     nlp.initialize(lambda: train_ex)
     best, best_epoch, best_bytes, history = -1.0, 0, None, []
     rng = random.Random(SEED)
@@ -232,7 +276,8 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, patience: int = 8, final_all:
         # retrain on train+validation for the chosen number of epochs
         fix_random_seed(SEED)
         nlp = make_nlp()
-        all_ex = to_examples(nlp, train_rows + val_rows)
+        all_rows = train_rows + val_rows
+        all_ex = to_examples(nlp, all_rows + augment(all_rows, CONFIG["augment"]))
         nlp.initialize(lambda: all_ex)
         rng = random.Random(SEED)
         for epoch in range(1, best_epoch + 1):
