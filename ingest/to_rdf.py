@@ -15,12 +15,7 @@ from ..ontology import iri, vocab
 from .link import Entity
 from .relate import Mention, SentenceGraph
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from ..ontology.namespaces import DCT, PROV, RDF, RDFS, SKOS, XSD
 
 N = ox.NamedNode
 

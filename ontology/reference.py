@@ -13,8 +13,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import iri, shared_dir, vocab
+from .namespaces import DCT, PROV, RDF, RDFS, SKOS
 
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+RDF_TYPE = RDF + "type"
 
 
 @dataclass(frozen=True)
@@ -111,8 +112,8 @@ def quads():
 
     N, L = ox.NamedNode, ox.Literal
     rdf_type = N(RDF_TYPE)
-    skos = lambda local: N("http://www.w3.org/2004/02/skos/core#" + local)  # noqa: E731
-    rdfs_label = N("http://www.w3.org/2000/01/rdf-schema#label")
+    skos = lambda local: N(SKOS + local)  # noqa: E731
+    rdfs_label = N(RDFS + "label")
     industry = N(vocab.term("Industry"))
     for name, zh, en, rows in _schemes():
         g = N(iri.graph("reference", name))
@@ -151,13 +152,13 @@ def _metrology_spec_quads():
         yield ox.Quad(s, N(RDF_TYPE), N(cls), g)
         yield ox.Quad(s, N(vocab.term("code")), L(row.code), g)
         yield ox.Quad(s, N(vocab.term("pillar")), N(vocab.term("metrology")), g)
-        yield ox.Quad(s, N("http://www.w3.org/2000/01/rdf-schema#label"), L(row.code, language="zh"), g)
-        yield ox.Quad(s, N("http://www.w3.org/2004/02/skos/core#prefLabel"), L(row.code, language="zh"), g)
-        yield ox.Quad(s, N("http://purl.org/dc/terms/title"), L(row.name, language="zh"), g)
+        yield ox.Quad(s, N(RDFS + "label"), L(row.code, language="zh"), g)
+        yield ox.Quad(s, N(SKOS + "prefLabel"), L(row.code, language="zh"), g)
+        yield ox.Quad(s, N(DCT + "title"), L(row.name, language="zh"), g)
         if row.name_en:
-            yield ox.Quad(s, N("http://purl.org/dc/terms/title"), L(row.name_en, language="en"), g)
+            yield ox.Quad(s, N(DCT + "title"), L(row.name_en, language="en"), g)
         for old in filter(None, (c.strip() for c in row.note.split(";"))):
-            yield ox.Quad(s, N("http://purl.org/dc/terms/replaces"),
+            yield ox.Quad(s, N(DCT + "replaces"),
                           N(iri.entity(vocab.iri_segment(cls), old)), g)
 
 
@@ -172,16 +173,16 @@ def _bottleneck_quads():
     g = N(iri.graph("reference", "kabozi"))
     product, bottleneck = vocab.term("Product"), vocab.term("BottleneckProduct")
     source = N(f"{iri.base()}id/source/kabozi-2018")
-    yield ox.Quad(source, N(RDF_TYPE), N("http://www.w3.org/ns/prov#Entity"), g)
-    yield ox.Quad(source, N("http://www.w3.org/2000/01/rdf-schema#label"), L(BOTTLENECK_SOURCE, language="zh"), g)
+    yield ox.Quad(source, N(RDF_TYPE), N(PROV + "Entity"), g)
+    yield ox.Quad(source, N(RDFS + "label"), L(BOTTLENECK_SOURCE, language="zh"), g)
     for row in bottleneck_technologies():
         p = N(iri.entity(vocab.iri_segment(product), row.name))
         claim = N(f"{iri.base()}id/source/kabozi-2018/{row.code}")
         yield ox.Quad(p, N(RDF_TYPE), N(bottleneck), g)
-        yield ox.Quad(p, N("http://www.w3.org/2000/01/rdf-schema#label"), L(row.name, language="zh"), g)
-        yield ox.Quad(p, N("http://www.w3.org/2004/02/skos/core#prefLabel"), L(row.name, language="zh"), g)
+        yield ox.Quad(p, N(RDFS + "label"), L(row.name, language="zh"), g)
+        yield ox.Quad(p, N(SKOS + "prefLabel"), L(row.name, language="zh"), g)
         yield ox.Quad(p, N(vocab.term("bottleneckEvidence")), claim, g)
         yield ox.Quad(claim, N(RDF_TYPE), N(vocab.term("BottleneckClaim")), g)
         yield ox.Quad(claim, N(vocab.term("aboutProduct")), p, g)
         yield ox.Quad(claim, N(vocab.term("cue")), L("卡脖子", language="zh"), g)
-        yield ox.Quad(claim, N("http://www.w3.org/ns/prov#wasDerivedFrom"), source, g)
+        yield ox.Quad(claim, N(PROV + "wasDerivedFrom"), source, g)

@@ -16,12 +16,10 @@ import networkx as nx
 import pyoxigraph as ox
 
 from ..ontology import vocab
+from ..ontology.namespaces import SPARQL_PREFIXES
 from .store import current_generation, open_read_only
 
-PREFIXES = """PREFIX nqi: <https://w3id.org/nqikg/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-"""
+PREFIXES = SPARQL_PREFIXES
 RELATIONS = ("supports", "belongsToIndustry", "issuedBy", "developedBy", "relatedIndustry")
 
 _NODES = PREFIXES + """

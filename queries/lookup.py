@@ -30,19 +30,10 @@ import pyoxigraph as ox
 from ..ontology import iri as iris
 from ..ontology import lexicon, vocab
 from ..ontology.iri import NQI
+from ..ontology.namespaces import DCT, PREFIXES, PROV, RDF, RDFS, SKOS
+from ..ontology.namespaces import SPARQL_PREFIXES as _PROLOGUE
 
 log = logging.getLogger("nqikg.lookup")
-
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-OWL = "http://www.w3.org/2002/07/owl#"
-
-PREFIXES = {"nqi": NQI, "rdf": RDF, "rdfs": RDFS, "skos": SKOS, "prov": PROV, "dcterms": DCT, "owl": OWL,
-            "xsd": "http://www.w3.org/2001/XMLSchema#"}
-_PROLOGUE = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 
 QUERIES_DIR = Path(__file__).resolve().parent
 PILLARS = ("metrology", "standardization", "testing", "certification")

@@ -41,12 +41,8 @@ import pyoxigraph as ox
 from ..ontology import vocab
 from ..ontology.iri import NQI
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-XSD = "http://www.w3.org/2001/XMLSchema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCTERMS = "http://purl.org/dc/terms/"
+from ..ontology.namespaces import DCT as DCTERMS
+from ..ontology.namespaces import PROV, RDF, RDFS, SKOS, XSD
 
 RDF_TYPE = RDF + "type"
 RDF_STATEMENT = RDF + "Statement"

@@ -37,26 +37,17 @@ from typing import Mapping
 
 import pyoxigraph as ox
 
+from ..ontology.namespaces import PREFIXES as NAMESPACES
+from ..ontology.namespaces import RDF, XSD
 from .store import StoreNotFound, current_generation
 
 log = logging.getLogger("nqikg.sparql")
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+XSD_STRING = XSD + "string"
+RDF_LANGSTRING = RDF + "langString"
 
 #: Prefixes every query may use without declaring them (explicit PREFIX lines take precedence).
-PREFIXES: dict[str, str] = {
-    "nqi": "https://w3id.org/nqikg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "prov": "http://www.w3.org/ns/prov#",
-    "dcterms": "http://purl.org/dc/terms/",
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-}
+PREFIXES: dict[str, str] = {**NAMESPACES, "foaf": "http://xmlns.com/foaf/0.1/"}
 
 DEFAULT_MAX_BYTES = 256 * 1024 * 1024
 

@@ -10,18 +10,13 @@ from nqikg.ingest.link import Linker, normalise_code
 from nqikg.ingest.normalize import normalize
 from nqikg.ingest.relate import parse_value
 from nqikg.ontology import iri
+from nqikg.ontology.namespaces import SPARQL_PREFIXES
 from nqikg.queries.store import open_read_only
 
 from conftest import CORPUS
 
 GOLD = Path(__file__).with_name("linking_gold.jsonl")
-PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
-PREFIX nqi: <https://w3id.org/nqikg/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-"""
+PREFIXES = SPARQL_PREFIXES
 
 
 def select(store_dir, query: str) -> list[tuple]:
