@@ -23,7 +23,9 @@ from decimal import Decimal, InvalidOperation
 from .link import NQI_LABELS, Entity
 
 _CLAUSE = re.compile(r"[^；;。！？!?]+[；;。！？!?]?")
-SUPPORT_CUE = re.compile(r"支撑|支持|服务|服务于|面向|针对|围绕|聚焦|保障|助力|赋能|建设|建立|制定|开展|提升|加强|完善|推动|推进|覆盖|满足|适应")
+# a directed cue ties an NQI element to a target anywhere in the clause; a generic verb only within one segment
+SUPPORT_CUE = re.compile(r"支撑|支持|服务于|面向|针对|围绕|聚焦|保障|助力|赋能|满足|适应|覆盖")
+GENERIC_SUPPORT_CUE = re.compile(r"建设|建立|制定|制修订|研制|开展|提升|加强|完善|推动|推进|实施|引领")
 BOTTLENECK_CUE = re.compile(
     r"依赖进口|进口依赖|依赖国外|依靠进口|大量进口|主要靠进口|卡脖子|“卡脖子”|断供|受制于人|造得出、造不好|造不好|对外依存度?高?"
     r"|被国外.{0,6}垄断|国外垄断|垄断|短板|瓶颈|受制于|无法自主|不能自主")
@@ -131,10 +133,8 @@ def relate(text: str, mentions: list[Mention], facts: list[dict]) -> SentenceGra
         inside = [m for m in linked if _in(span, m)]
         elements = [m for m in inside if m.label in NQI_LABELS]
         targets = [m for m in inside if m.label in ("INDUSTRY", "PRODUCT")]
-        if elements and targets and SUPPORT_CUE.search(clause):
-            for e in elements:
-                for t in targets:
-                    out.relations.append(Relation(e.entity, "supports", t.entity, *span))
+        if elements and targets:
+            out.relations.extend(_supports(text, span, elements, targets))
         out.bottlenecks.extend(_bottlenecks(text, span, inside))
         orgs = [m for m in inside if m.label == "ORG"]
         outputs = [m for m in inside if m.label in ("POLICY", "STANDARD", "METROLOGY") and m.entity.code or m.label == "POLICY"]
@@ -147,6 +147,22 @@ def relate(text: str, mentions: list[Mention], facts: list[dict]) -> SentenceGra
     out.relations.extend(_membership(text, linked))
     out.observations.extend(_observations(text, mentions, facts))
     return out
+
+
+def _supports(text: str, span: tuple[int, int], elements: list[Mention], targets: list[Mention]) -> list[Relation]:
+    """NQI elements supporting industries or products of one clause."""
+    clause = text[span[0]:span[1]]
+    directed = SUPPORT_CUE.search(clause) is not None
+    segments = [(span[0] + m.start(), span[0] + m.end()) for m in _SEGMENT.finditer(clause)]
+    relations = []
+    for e in elements:
+        for t in targets:
+            if e.entity.iri == t.entity.iri:
+                continue
+            same_segment = any(_in(seg, e) and _in(seg, t) for seg in segments)
+            if directed or (same_segment and GENERIC_SUPPORT_CUE.search(clause)):
+                relations.append(Relation(e.entity, "supports", t.entity, *span))
+    return relations
 
 
 _SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
