@@ -11,7 +11,7 @@ timed from the first file read to the published generation.  Peak memory is
 the child's ``VmHWM`` (its own high-water mark; ``ru_maxrss`` is printed too,
 but a child's ``ru_maxrss`` starts at its parent's peak on Linux).
 
-Small factors are run ``--repeats-small`` times (median), the largest once.
+The smallest factor is run ``--repeats-small`` times (median), the others once.
 If the largest build is estimated (from the x4 rate) to take longer than
 ``--max-seconds`` it is skipped and the script says so.
 
@@ -92,7 +92,7 @@ def run_child(folder: Path, store_dir: Path) -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--factors", default="1,4,16")
-    ap.add_argument("--repeats-small", type=int, default=3, help="runs of every factor but the largest")
+    ap.add_argument("--repeats-small", type=int, default=3, help="runs of the smallest factor (median); the others run once")
     ap.add_argument("--max-seconds", type=float, default=900.0, help="skip the largest factor if estimated longer")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
@@ -110,7 +110,7 @@ def main() -> int:
         for factor in factors:
             folder = workdir / f"in-x{factor}"
             files, size = make_input(folder, factor)
-            runs = 1 if factor == factors[-1] else a.repeats_small
+            runs = a.repeats_small if factor == factors[0] else 1
             if factor == factors[-1] and len(factors) > 1 and results:
                 prev = max(results)
                 rate = statistics.median(r["build_s"] for r in results[prev]) / prev

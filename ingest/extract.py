@@ -11,10 +11,14 @@ trained spaCy NER (character tokens, ``ingest/model``) → merge into
 non-overlapping spans → facts (indicator/value/subject/year).
 
 Merge policy (chosen by measurement on the held-out training split):
+  0. the NER reads the lexicon matches and jieba word boundaries as token
+     features (ingest/features.py), so it learns how far to trust the lexicon;
   1. pattern spans of regular shape (standard/spec codes, 《》 titles, VALUE) win;
-  2. NER spans, except where they collide with 1;
-  3. lexicon matches fill the gaps the NER left (longest first), with the
-     NER's label for an ambiguous surface when the NER tagged that span.
+  2. NER spans (cleaned: edge function words trimmed, no clause punctuation,
+     no VALUE), a vocabulary term that strictly contains a NER span replaces it;
+  3. organisation-head patterns and lexicon matches of ORG/POLICY/LOC fill gaps;
+  4. span rules of ANNOTATION.md on adjacent entities (rules 8, 10, 11),
+     then indicator names recovered before values (ingest/indicators.py).
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ LABELS = ("ORG", "LOC", "POLICY", "METROLOGY", "STANDARD", "TESTING", "CERTIFICA
           "NQI", "INDUSTRY", "PRODUCT", "INDICATOR", "VALUE", "METHOD")
 
 
-FILL_LABELS = ("ORG", "POLICY", "LOC", "METROLOGY", "CERTIFICATION", "NQI", "TESTING", "STANDARD")
+FILL_LABELS = ("ORG", "POLICY", "LOC")
 
 
 class ExtractError(ValueError):
@@ -83,12 +87,30 @@ def _industry_span(text: str, c: Cand) -> Cand:
     return c
 
 
+# PRODUCT keeps class-defining modifiers and leaves out origin words (ANNOTATION.md, PRODUCT)
+_PRODUCT_MODIFIER = re.compile(r"(高端|高性能|高精度|高压|核心|关键|大型|重型|精密|超精密|智能|新型|高档|中高端|基础|通用|专用|特种|高速|大功率)$")
+_PRODUCT_ORIGIN = re.compile(r"^(国产|进口)")
+
+
+def _product_span(text: str, c: Cand, floor: int) -> Cand:
+    s, e = c.start, c.end
+    m = _PRODUCT_ORIGIN.match(text, s, e)
+    if m and e - m.end() >= 2:
+        s = m.end()
+    m = _PRODUCT_MODIFIER.search(text, max(floor, s - 3), s)
+    if m and m.end() == s:
+        s = m.start()
+    return Cand(s, e, c.label, c.source, c.priority, c.concept) if (s, e) != (c.start, c.end) else c
+
+
 def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
     """Span rules of ANNOTATION.md applied to adjacent entities (rules 8, 10, 11 and the STANDARD examples)."""
     out: list[Cand] = []
     for c in chosen:
         if c.label == "INDUSTRY":
             c = _industry_span(text, c)
+        if c.label == "PRODUCT":
+            c = _product_span(text, c, out[-1].end if out else 0)
         if c.label == "INDICATOR" and out and out[-1].label in _SCOPE_LABELS and out[-1].end == c.start:
             prev = out.pop()
             c = Cand(prev.start, c.end, "INDICATOR", c.source, c.priority)
@@ -140,9 +162,9 @@ class Extractor:
         self.use_ner = use_ner and nlp is not None
         self.use_lexicon = use_lexicon
         self.use_indicator_rule = use_indicator_rule
-        # lexicon matches fill gaps only for the closed classes (named bodies, documents, pillar
-        # terms) and only from 3 characters: measured on the held-out training split, open-class
-        # lexicon fill (PRODUCT, INDUSTRY, INDICATOR, METHOD) costs more precision than it gains
+        # lexicon matches fill gaps only for named bodies, places and documents, from 3 characters:
+        # the NER already reads the lexicon as a feature; measured on the held-out training split,
+        # filling open classes (PRODUCT, INDUSTRY, INDICATOR, METHOD) or pillar terms costs precision
         self.fill_min_len = 3
         self.fill_labels = set(FILL_LABELS)
         self.batch_size = batch_size

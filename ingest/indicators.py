@@ -23,13 +23,13 @@ _LINK = re.compile(
 _HEAD = re.compile(
     r"(?:率|占比|比重|比例|比率|指数|收入|价值|总值|增加值|产值|单价|价格|总额|贸易额|出口额|进口额|金额|效益|含量|限量|总数|数量|"
     r"产量|销量|能耗|能效|效率|强度|密度|精度|准确度|稳定度|不确定度|误差|寿命|时间|周期|里程|容量|功率|电阻|厚度|GDP|GNP|"
-    r"规模|利润|营收|增速|增幅|满意度|覆盖率|普及率)$")
+    r"规模|利润|营收|增速|增幅|满意度|覆盖率|普及率|(?<!质)量|数|值|电流|电压|温升|时速|车速|程度|有效期)$")
 _STOP_CHARS = set("的和与及在将使其了从对把被让于由以并而且或等各该此每个")
 _STOP_WORDS = ("实现", "完成", "达到", "提高", "提升", "增长", "降低", "下降", "保持", "超过", "共有", "累计", "其中",
                "出具", "发布", "制定", "拥有", "具有", "占", "共", "全年", "今年", "去年", "当年", "同期", "目前",
                "全国", "全省", "全市", "我国", "使得", "推动", "促进", "确保", "力争", "显示", "表明", "规定",
                # generic holders of an indicator stay outside it (rule 11: 产品 + 抽查合格率)
-               "产品", "机构", "企业", "整机", "取得", "标注", "全行业", "行业", "年")
+               "产品", "机构", "企业", "整机", "取得", "标注", "全行业", "行业", "总体", "新车")
 _BARE_HEADS = {"数量", "总数", "比例", "比率", "比重", "占比", "金额", "规模", "价格", "时间", "效率", "效益", "利润", "收入"}
 MAX_LEN = 14
 
@@ -62,8 +62,11 @@ def candidates(text: str, entities: list[dict]) -> list[Cand]:
             ch = text[i - 1]
             if not _is_name_char(ch) or ch.isdigit() or ch in _STOP_CHARS or i in ends:
                 break
+            if ch == "年" and i >= 2 and text[i - 2].isdigit():
+                break  # 2023年营业收入: the year is not part of the name
             if any(text.startswith(w, i - len(w)) and i - len(w) >= cs for w in _STOP_WORDS):
-                break
+                if not (text.startswith("产品质量", i - 2)):  # 产品质量合格率 is one established name
+                    break
             i -= 1
         # ascii/digit prefix like a year is not part of the name
         while i < end and (text[i].isdigit() or text[i].isspace()):

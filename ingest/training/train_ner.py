@@ -31,12 +31,14 @@ SEED = 13
 NGRAM = 12
 
 # the network: small on purpose (speed of the whole extractor, model size)
+# chosen on the validation split: 64/3/48 with features matched 96/4/64 (0.78 vs 0.77 strict F1 of
+# the NER alone) at ~1.6x the speed; features added ~0.10; augmentation helped the whole pipeline
 CONFIG = {
-    "width": 96,
-    "depth": 4,
+    "width": 64,
+    "depth": 3,
     "window": 1,
-    "embed_rows": [4000, 1000, 1000, 50],   # NORM, PREFIX, SUFFIX, SHAPE
-    "hidden_width": 64,
+    "embed_rows": [4000, 1000, 1000, 50],   # NORM, PREFIX, SUFFIX, SHAPE (without features)
+    "hidden_width": 48,
     "maxout_pieces": 2,
     "augment": 1,                           # mention-replacement copies of each training record
     "features": True,                       # lexicon tags (TAG) and jieba word positions (LEMMA)
