@@ -49,27 +49,40 @@ _NUM = r"\d+(?:[.,，]\d{3})*(?:\.\d+)?"
 _SCI = (r"(?:\d+(?:\.\d+)?\s?[×xX*]\s?10\s?(?:\^\s?\{?[-−–]?\d+\}?|[-−–]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"
         r"|\d+(?:\.\d+)?\s?[×xX*]\s?\d+(?:\.\d+)?|10\^\s?\{?[-−–]?\d+\}?)")
 _MULT = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
-_ASCII_UNITS = (r"(?:mL/100\s?g(?:\s?Al)?|L/100\s?km|g/100\s?km|kg/100\s?km|g/km|mg/kg|mg/L|g/L|μg/kg|ug/kg|ng/mL|CFU/mL|CFU/g|kg/m3|g/cm3|km/h|m/s|r/min|rpm|"
-                r"kWh|kW·h|MWh|GWh|TWh|kW|MW|GW|mAh|Ah|Wh/kg|W/kg|"
-                r"GHz|MHz|kHz|Hz|nm|μm|um|mm|cm|km|m|kg|mg|μg|ng|g|t|mL|L|h|min|s|ms|μs|ns|ps|fs|"
-                r"MPa|kPa|Pa|GPa|kV|mV|V|mA|A|Ω|K|dB|ppm|ppb|μs|TB|GB|MB|nm)")
-_CN_UNITS = (r"(?:个数量级|数量级|量级|(?:美元|欧元|元|万元|亿元|吨|千克|公斤|克|kg|g|t)\s?/\s?(?:kg|t|g|吨|千克|件|台|个|人|年|m2|m³|m3|L)|个百分点|百分点|万亿元|亿美元|万美元|美元|亿元|万元|元|欧元|日元|英镑|亿人次|人次|项次|批次|"
-             r"平方米|平方公里|千米|公里|毫米|微米|纳米|米|千克|公斤|克|吨|千瓦时|千瓦|兆瓦|瓦|伏|安|"
-             r"小时|分钟|秒|摄氏度|℃|度|倍|分|项|个|家|件|台|套|种|次|人|名|位|款|类|所|座|条|张|份|场|批|"
+_SI_BASE = r"(?:Hz|Wh|W|VA|V|A|J|N|Pa|Gal|Sa/s|bit|bps|B|s|g|m|L|l|t|Ω|cd|mol|lx|Bq|Gy|Sv|T|F|C)"
+_ASCII_UNIT1 = (r"(?:kW·h|kWh|mAh|Ah|kgce|tce|CFU|ppm|ppb|dB|rpm|r/min|min|°C|℃|h|d|K(?=\s|$|[^\w])|"
+                r"[YZEPTGMkhdcmμunpf]?" + _SI_BASE + r"(?:[23²³])?)")
+# a unit may be compound: mL/100 g Al, Wh/kg, kW·h/24h, 美元/kg, 个 /mL
+_ASCII_UNITS = (r"(?:" + _ASCII_UNIT1 + r"(?:\s?/\s?(?:\d+\s?)?" + _ASCII_UNIT1 + r")?(?:\s?Al(?![A-Za-z]))?)")
+_CN_UNIT1 = (r"(?:个数量级|数量级|量级|个百分点|百分点|万亿元|亿美元|万美元|美元|亿元|万元|千元|元|欧元|日元|英镑|"
+             r"亿人次|万人次|人次|家次|台次|台件|台套|件次|项次|批次|户次|"
+             r"平方米|平方公里|万亩|亩|公顷|千米|公里|毫米|微米|纳米|米|千克|公斤|克|吨|千瓦时|千瓦|兆瓦|瓦|伏|安|"
+             r"纳秒|微秒|毫秒|皮秒|小时|分钟|秒|摄氏度|℃|度|倍|分|大类|项|个|家|件|台|套|种|次|人|名|位|款|类|所|座|条|张|份|场|批|"
              r"个国家|个城市|个省|省份|地区|城市|国家|部|篇|本|册|辆|架|艘|颗|枚|片|块|根|株|头|只|户|起|例|"
-             r"级|层|代|星|岗|万|亿)"
-             r"(?:\s?/\s?(?:mL|L|g|kg|m3|m²|m2|km|h|d|次|人|件|台|百万|万))?")
+             r"级|层|代|星|岗|万|亿)")
+_CN_UNITS = (r"(?:" + _CN_UNIT1 + r"(?:\s?/\s?(?:\d+\s?)?(?:" + _ASCII_UNIT1 + r"|件|台|个|人|年|吨|千克|次|百万|万))?)")
+_UNIT = r"(?:[%‰％]|" + _CN_UNITS + r"|" + _ASCII_UNITS + r"(?![A-Za-z]))"
 _VALUE = re.compile(
     r"(?<![\dA-Za-z.第])"
+    r"(?:(?<![\dA-Za-z])[-−](?=\d))?"
     r"(?:" + _SCI + r"|" + _NUM + r"(?:\s?[~～\-—–至到]\s?" + _NUM + r")?)"
     r"(?:\s?" + _MULT + r")?"
     r"(?:\s?(?:余|多))?"
-    r"(?:\s?(?:[%‰％]|" + _CN_UNITS + r"|" + _ASCII_UNITS + r"(?![A-Za-z])))?"
-    r"(?:\s?[~～\-—–至到]\s?" + _NUM + r"(?:\s?" + _MULT + r")?(?:\s?(?:[%‰％]|" + _CN_UNITS + r"|" + _ASCII_UNITS + r"(?![A-Za-z]))))?"
-    r"(?:\s?(?:以上|以下|余|多))?"
+    r"(?:\s?" + _UNIT + r"(?:\s?[×xX]\s?" + _NUM + r"\s?" + _UNIT + r")?)?"
+    r"(?:\s?[~～\-—–]\s?" + _NUM + r"(?:\s?" + _MULT + r")?(?:\s?" + _UNIT + r"))?"
+    r"(?:\s?(?:以上|以下|以内|余|多))?"
 )
+# values written in Chinese numerals (laws): 一万元以上, 二十万元以下, 十倍以上, 百分之五十以上, 五分之一
+_CN_NUMERAL = r"[零〇一二两三四五六七八九十百千万亿]"
+_CN_VALUE = re.compile(
+    r"(?<![零〇一二两三四五六七八九十百千万亿第])"
+    r"(?:(?:百分之|千分之)" + _CN_NUMERAL + r"+(?:点[零〇一二三四五六七八九]+)?"
+    r"|" + _CN_NUMERAL + r"+分之" + _CN_NUMERAL + r"+"
+    r"|" + _CN_NUMERAL + r"*[十百千万亿]" + _CN_NUMERAL + r"*(?:元|美元)"
+    r"|" + _CN_NUMERAL + r"+倍)"
+    r"(?:以上|以下|以内)?")
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
-_AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天)")
+_AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天|个工作日|工作日|周)")
 _BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
 _BARE_OK_BEFORE = re.compile(r"(?:为|是|达|达到|到|至|提高到|提升到|增至|降至|降到|上升到|下降到|超过|高于|低于|约|分别为|仅为|仅|只有|：|:|，|、|和|与|及)\s?$")
 
@@ -161,6 +174,8 @@ def values(text: str) -> list[Cand]:
                 continue  # list number 1、
             if not re.search(r"\d", v):
                 continue
+            if re.match(r"[A-Za-z]", text[e:e + 1]):
+                continue  # 4K, 3D, 5G are names, not values
         # "2~3 级" keeps the space; drop a unit that is really the next word (个人, 人才 …)
         if re.search(r"(人|个|家|种|项|次|件|名)$", v) and re.match(r"^(才|员|民|们|体|类|性|业|户|份|工|目|代|数|大)", after):
             e2 = e - 1
@@ -173,6 +188,8 @@ def values(text: str) -> list[Cand]:
             if not _BARE_OK_BEFORE.search(before) and not re.search(r"(万|亿)$", v):
                 continue
         out.append(Cand(s, e, "VALUE", "pattern", 70))
+    for m in _CN_VALUE.finditer(text):
+        out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
     return out
 
 

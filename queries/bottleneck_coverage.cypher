@@ -9,30 +9,31 @@
 //   The Cypher twin of bottleneck_coverage.rq over the property-graph projection.
 // param: $product iri product (optional) -- restrict to one product (IRI, or a name minted as {base}id/product/{name})
 // columns: product productLabel pillar pillarLabel covered element elementLabel via target targetLabel evidence document
+
 MATCH (product:BottleneckProduct)
 WHERE $product IS NULL OR product.id = $product
 UNWIND ['https://w3id.org/nqikg/ontology#metrology', 'https://w3id.org/nqikg/ontology#standardization',
         'https://w3id.org/nqikg/ontology#testing', 'https://w3id.org/nqikg/ontology#certification'] AS pillarId
 OPTIONAL MATCH (pillar:Resource {id: pillarId})
+// the supporting elements of that pillar (PILLAR*0..1: a pillar itself, e.g. 计量 named in the text,
+// counts as its own element); OPTIONAL: a pillar without support keeps one row with nulls
 OPTIONAL CALL (product, pillarId) {
   MATCH (element:Resource)-[support:SUPPORTS]->(product)
+  WHERE EXISTS { (element)-[:PILLAR*0..1]->(:Resource {id: pillarId}) }
   RETURN element, support, product AS target, 'product' AS via
   UNION
   MATCH (product)-[:BELONGS_TO_INDUSTRY]->()-[:RELATED_INDUSTRY*0..1]->()-[:BROADER*0..]->(target:Resource)
   MATCH (element:Resource)-[support:SUPPORTS]->(target)
+  WHERE EXISTS { (element)-[:PILLAR*0..1]->(:Resource {id: pillarId}) }
   RETURN element, support, target, 'industry' AS via
 }
-// an element's pillar; a pillar itself (e.g. 计量 named in the text) counts as its own element
-WITH product, pillarId, pillar,
-     CASE WHEN element IS NULL OR NOT EXISTS { (element)-[:PILLAR*0..1]->(:Resource {id: pillarId}) }
-          THEN null ELSE {element: element, support: support, target: target, via: via} END AS hit
-WITH product, pillarId, pillar, collect(hit) AS hits
-UNWIND (CASE WHEN size(hits) = 0 THEN [null] ELSE hits END) AS hit
-WITH product, pillarId, pillar, hit.element AS element, hit.target AS target, hit.via AS via,
-     hit.support AS support
-UNWIND coalesce(support.sentences, [null]) AS sentenceId
-OPTIONAL MATCH (sentence:Resource {id: sentenceId})-[:IS_PART_OF]->(document:Resource)
-WHERE sentence.text IS NOT NULL
+// the evidence: the sentences of the reified statements, kept on the relationship (`sentences`)
+OPTIONAL CALL (support) {
+  UNWIND support.sentences AS sentenceId
+  MATCH (sentence:Resource {id: sentenceId})-[:IS_PART_OF]->(document:Resource)
+  WHERE sentence.text IS NOT NULL
+  RETURN sentence, document
+}
 RETURN DISTINCT product.id AS product, product.name AS productLabel, pillarId AS pillar, pillar.name AS pillarLabel,
        element IS NOT NULL AS covered, element.id AS element, element.name AS elementLabel, via,
        target.id AS target, target.name AS targetLabel, sentence.text AS evidence, document.id AS document
