@@ -193,7 +193,7 @@ def main() -> int:
         print("status codes: " + ", ".join(f"{k or 'exception'}: {v}" for k, v in sorted(by_status.items())))
         for e in errors[:10]:
             print("  error: " + e)
-        print(f"{'kind':10s} {'n':>6s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s}")
+        print(f"{'kind':24s} {'n':>6s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s}")
         groups = {"all": lat}
         for kind in ("search", "entity", "sparql"):
             groups[kind] = [s[2] for s in samples if s[0] == kind]
@@ -201,7 +201,7 @@ def main() -> int:
             groups["  " + name] = [s[2] for s in samples if s[0] == "sparql" and s[1] == name]
         for name, v in groups.items():
             if v:
-                print(f"{name:10s} {len(v):>6d} {percentile(v, 50) * 1000:>9.1f} {percentile(v, 95) * 1000:>9.1f} "
+                print(f"{name:24s} {len(v):>6d} {percentile(v, 50) * 1000:>9.1f} {percentile(v, 95) * 1000:>9.1f} "
                       f"{percentile(v, 99) * 1000:>9.1f} {max(v) * 1000:>9.1f}")
         print(f"p50={p50 * 1000:.1f} ms p95={p95 * 1000:.1f} ms p99={p99 * 1000:.1f} ms (all requests)")
         print(f"p99_over_p50={p99 / p50:.1f}")

@@ -1,4 +1,5 @@
-"""Canned research queries: the ``queries/*.rq`` files, their headers and their parameters.
+"""Canned research queries: the ``queries/*.rq`` (SPARQL) and ``queries/*.cypher`` files, their headers
+and their parameters.
 
 Each ``.rq`` file opens with ``#`` comment lines::
 
@@ -7,6 +8,14 @@ Each ``.rq`` file opens with ``#`` comment lines::
     # param: ?code literal (required) -- what the parameter means
     # param: ?product iri product (optional) -- ...
     # columns: code class classCode ...
+
+A ``.cypher`` file (the same question over the property-graph projection,
+:mod:`nqikg.queries.property_graph`) has the same header with ``//`` comments
+and ``$name`` parameters; ``language="cypher"`` in :func:`names`, :func:`load`
+and :func:`list_queries` reads those. Cypher parameters are plain values
+(:func:`cypher_parameters`: an IRI as its string, a year as an integer, every
+declared parameter present, ``None`` when left out); :mod:`nqikg.queries.cypher_canned`
+runs them.
 
 A parameter is a variable of the query. Values are bound as RDF terms by
 SPARQL pre-binding (pyoxigraph ``substitutions``, SEP-0007) -- never spliced
@@ -34,7 +43,11 @@ KINDS = ("iri", "literal", "integer", "decimal", "year", "boolean")
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 _PARAM = re.compile(r"^[?$](?P<var>\w+)\s+(?P<kind>\w+)(?:\s+(?P<segment>[\w-]+))?"
                     r"(?:\s+\((?P<need>required|optional)\))?\s*(?:--|—|-)?\s*(?P<doc>.*)$")
-_KEYED = re.compile(r"^#\s*(title|answers|param|columns)\s*:\s*(.*)$", re.I)
+_KEYED = re.compile(r"^(?:#|//)\s*(title|answers|param|columns)\s*:\s*(.*)$", re.I)
+_CONTINUATION = re.compile(r"^(?:#|//)\s{2,}")
+
+#: query language -> (file suffix, comment prefix of the header)
+LANGUAGES = {"sparql": (".rq", "#"), "cypher": (".cypher", "//")}
 
 
 class UnknownQuery(KeyError):
@@ -63,6 +76,7 @@ class CannedQuery:
     columns: tuple[str, ...]
     text: str
     path: Path = field(compare=False)
+    language: str = "sparql"    # "sparql" (.rq) or "cypher" (.cypher)
 
     def parameter(self, name: str) -> Parameter:
         key = name.lstrip("?$")
@@ -73,7 +87,17 @@ class CannedQuery:
         raise ParameterError(f"query {self.name!r} has no parameter {name!r} (parameters: {known})")
 
 
-def _parse_header(name: str, text: str, path: Path) -> CannedQuery:
+def _language(language: str) -> str:
+    key = (language or "").strip().lower()
+    if key not in LANGUAGES:
+        raise ValueError(f"unknown query language {language!r}; use one of {', '.join(LANGUAGES)}")
+    return key
+
+
+def _parse_header(name: str, text: str, path: Path, language: str = "sparql") -> CannedQuery:
+    """Read the header comments (``#`` for SPARQL, ``//`` for Cypher) at the top of ``text``."""
+    language = _language(language)
+    comment = LANGUAGES[language][1]
     fields: dict[str, list[str]] = {"title": [], "answers": [], "param": [], "columns": []}
     loose: list[str] = []
     current: list[str] | None = None
@@ -82,17 +106,18 @@ def _parse_header(name: str, text: str, path: Path) -> CannedQuery:
         if not stripped:
             current = None
             continue
-        if not stripped.startswith("#"):
+        if not stripped.startswith(comment):
             break
+        body = stripped[len(comment):].strip()
         m = _KEYED.match(stripped)
         if m:
             key = m.group(1).lower()
             fields[key].append(m.group(2).strip())
             current = fields[key]
-        elif current is not None and re.match(r"^#\s{2,}", line.lstrip()):
-            current[-1] += " " + stripped.lstrip("#").strip()      # continuation line
+        elif current is not None and _CONTINUATION.match(line.lstrip()):
+            current[-1] += " " + body      # continuation line
         else:
-            loose.append(stripped.lstrip("#").strip())
+            loose.append(body)
             current = loose
     title = fields["title"][0] if fields["title"] else (loose.pop(0) if loose else name)
     description = " ".join(fields["answers"] + loose).strip()
@@ -105,25 +130,38 @@ def _parse_header(name: str, text: str, path: Path) -> CannedQuery:
         params.append(Parameter(m.group("var"), m.group("kind"), m.group("segment"),
                                 m.group("need") == "required", m.group("doc").strip()))
     columns = tuple(" ".join(fields["columns"]).split())
-    return CannedQuery(name, title, description, tuple(params), columns, text, path)
+    return CannedQuery(name, title, description, tuple(params), columns, text, path, language)
 
 
-def names(folder: Path = QUERY_DIR) -> list[str]:
-    """Names of the canned queries (file stems), sorted."""
-    return sorted(p.stem for p in Path(folder).glob("*.rq"))
+def parse(text: str, name: str = "query", language: str = "sparql", path: Path | None = None) -> CannedQuery:
+    """A query given as text (or read from any file), with whatever header it has."""
+    return _parse_header(name, text, path or Path(f"{name}{LANGUAGES[_language(language)][0]}"), language)
 
 
-def load(name: str, folder: Path = QUERY_DIR) -> CannedQuery:
+def is_name(text: str) -> bool:
+    """Whether ``text`` has the shape of a canned query name (a file stem, not a query)."""
+    return bool(_NAME.match(text or ""))
+
+
+def names(folder: Path = QUERY_DIR, language: str = "sparql") -> list[str]:
+    """Names of the canned queries of ``language`` (file stems of ``*.rq`` or ``*.cypher``), sorted."""
+    suffix = LANGUAGES[_language(language)][0]
+    return sorted(p.stem for p in Path(folder).glob(f"*{suffix}"))
+
+
+def load(name: str, folder: Path = QUERY_DIR, language: str = "sparql") -> CannedQuery:
+    language = _language(language)
     if not _NAME.match(name or ""):
         raise UnknownQuery(f"no canned query {name!r}")
-    path = Path(folder) / f"{name}.rq"
+    path = Path(folder) / f"{name}{LANGUAGES[language][0]}"
     if not path.is_file():
-        raise UnknownQuery(f"no canned query {name!r}; available: {', '.join(names(folder))}")
-    return _parse_header(name, path.read_text(encoding="utf-8"), path)
+        raise UnknownQuery(f"no canned {language} query {name!r}; available: "
+                           f"{', '.join(names(folder, language))}")
+    return _parse_header(name, path.read_text(encoding="utf-8"), path, language)
 
 
-def list_queries(folder: Path = QUERY_DIR) -> list[CannedQuery]:
-    return [load(n, folder) for n in names(folder)]
+def list_queries(folder: Path = QUERY_DIR, language: str = "sparql") -> list[CannedQuery]:
+    return [load(n, folder, language) for n in names(folder, language)]
 
 
 # ---------------------------------------------------------------- parameters as RDF terms
@@ -174,6 +212,25 @@ def bind(query: CannedQuery, values: Mapping[str, object] | None = None) -> dict
     return out
 
 
+def term_value(term: ox.NamedNode | ox.Literal):
+    """A term as a plain value, the way the property graph stores it: an IRI as its string, a literal
+    converted like :func:`nqikg.queries.property_graph.literal_value` (integer/gYear -> int,
+    decimal -> float, boolean -> bool, anything else -> its lexical form)."""
+    if isinstance(term, ox.NamedNode):
+        return term.value
+    from .property_graph import literal_value
+    return literal_value(term)
+
+
+def cypher_parameters(query: CannedQuery, values: Mapping[str, object] | None = None) -> dict[str, object]:
+    """Checked Cypher parameters for ``values``: every declared parameter (``None`` when left out, so an
+    optional ``$name IS NULL`` test works), an iri-kind value minted into its IRI string like for SPARQL."""
+    terms = bind(query, values)
+    out: dict[str, object] = {p.name: None for p in query.parameters}
+    out.update({k: term_value(t) for k, t in terms.items()})
+    return out
+
+
 _TOKENS = re.compile(r'''"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
                      r'''|"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*'''
                      r'''|(?P<where>\bWHERE\s*\{)''', re.I | re.S)
@@ -201,7 +258,7 @@ def run(service, name: str, values: Mapping[str, object] | None = None, accept: 
     returns an :class:`nqikg.queries.sparql.Answer`).
     """
     from .sparql import execute
-    query = load(name)
+    query = load(name)      # the SPARQL one (.rq)
     substitutions = bind(query, values)
     if isinstance(service, ox.Store):
         return execute(service, query.text, accept, substitutions=substitutions, **options)

@@ -30,7 +30,7 @@ import pyoxigraph as ox
 from ..ontology import iri as iris
 from ..ontology import lexicon, vocab
 from ..ontology.iri import NQI
-from ..ontology.namespaces import DCT, PREFIXES, PROV, RDF, RDFS, SKOS
+from ..ontology.namespaces import DCT, OWL, PREFIXES, PROV, RDF, RDFS, SKOS
 from ..ontology.namespaces import SPARQL_PREFIXES as _PROLOGUE
 
 log = logging.getLogger("nqikg.lookup")

@@ -1,6 +1,8 @@
-"""Shared fixtures: the corpus graph built once per session, and a real server on a free port."""
+"""Shared fixtures: the corpus graph built once per session, a real server on a free port, and the
+embedded Bolt server with a property graph loaded."""
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -30,6 +32,24 @@ def corpus_store(tmp_path_factory, extractor) -> Path:
     report = build([CORPUS], store_dir, extractor=extractor, progress=lambda msg: None)
     assert report.ok and len(report.ingested) == 5, report
     return store_dir
+
+
+@contextlib.contextmanager
+def _embedded_bolt(graph, root_dir: Path, query_timeout: float | None = 2.0):
+    """The embedded Bolt server on a free port with ``graph`` (a PropertyGraph) loaded; stopped on exit."""
+    from nqikg.queries import bolt
+
+    messages: list[str] = []
+    with bolt.EmbeddedBolt(port=0, query_timeout=query_timeout, say=messages.append, root_dir=root_dir) as server:
+        server.load_graph(graph)
+        assert any(f"bolt://127.0.0.1:{server.port}" in m for m in messages), messages
+        yield server
+
+
+@pytest.fixture(scope="session")
+def embedded_bolt():
+    """``with embedded_bolt(graph, root_dir, query_timeout=2.0) as server:`` -- for module-scoped servers."""
+    return _embedded_bolt
 
 
 def free_port() -> int:

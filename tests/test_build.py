@@ -1,7 +1,6 @@
 """Building the canonical store: named graphs, shapes, idempotence, atomic generations, bad input."""
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox

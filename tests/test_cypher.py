@@ -162,13 +162,9 @@ def graph(store_dir) -> pg.PropertyGraph:
 
 
 @pytest.fixture(scope="module")
-def server(graph, tmp_path_factory):
+def server(graph, tmp_path_factory, embedded_bolt):
     """The embedded Bolt server on a free port with the projection loaded; stopped at the end."""
-    messages = []
-    with bolt.EmbeddedBolt(port=0, query_timeout=2.0, say=messages.append,
-                           root_dir=tmp_path_factory.mktemp("bolt")) as server:
-        server.load_graph(graph)
-        assert any(f"bolt://127.0.0.1:{server.port}" in m for m in messages), messages
+    with embedded_bolt(graph, tmp_path_factory.mktemp("bolt"), query_timeout=2.0) as server:
         yield server
     assert server.root_dir is None
 
