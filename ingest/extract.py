@@ -375,6 +375,8 @@ class Extractor:
         if self.use_indicator_rule:
             extra = indicators.candidates(text, ents)
             if extra:
+                spans = {(c.start, c.end) for c in extra}
+                ents = [e for e in ents if (e["start"], e["end"]) not in spans]  # relabelled entities
                 for c in extra:
                     surface = text[c.start:c.end]
                     ent = {"start": c.start, "end": c.end, "label": c.label, "text": surface}

@@ -28,7 +28,8 @@ MAX_GAP = 40  # characters between an indicator and its value
 LIST_SEGMENT = 10  # a comma clause continuing a list of values ("，美国34.30%") is at most this long before its value
 # a value right after these words is a change or a share, not the level of the indicator
 _CHANGE = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年|增长了?|增加了?|下降了?|减少了?|提高了?|降低了?|上升了?|回落|增幅|降幅|增速)\s?(?:约|近|超过|达到?|为)?\s?$")
-_LINK_WORDS = re.compile(r"(到|至|在|为|是|约|近|达|达到|分别为|分别|提高到|增至|降至|仅为|超过|而|则|和|与|及|\s)")
+_LINK_WORDS = re.compile(r"(连续\d+年|持续|一直|始终|仍然|仍|均|已|都|保持|到|至|在|为|是|约|近|达|达到|分别为|分别|提高到|增至|降至|仅为|超过|而|则|和|与|及|\s)")
+_YOY = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年)")
 # the international/domestic comparison of a value ("，国际先进水平5000 h")
 _COMPARE = re.compile(r"(国际|国外|世界|全球|发达国家|先进国家|同类产品|国内|行业)(先进|领先|平均|一流|最高|最好)?(水平|值)?")
 _GROWTH_IND = re.compile(r"(增长|增速|增幅|增长率|降幅|提高|下降)")
@@ -83,6 +84,15 @@ def _subject(text: str, part: list[dict], ind: dict, v: dict, vals: list[dict], 
     return None
 
 
+def _year(years: list[tuple[int, str]], ps: int, pe: int, v: dict) -> str | None:
+    """A year mention of the part, nearest before the value, else the first after it."""
+    in_part = [(p, y) for p, y in years if ps <= p < pe]
+    prior = [y for p, y in in_part if p < v["start"]]
+    if prior:
+        return prior[-1]
+    return in_part[0][1] if in_part else None
+
+
 def link_facts(text: str, entities: list[dict]) -> list[dict]:
     """Facts of one sentence from its (sorted, non-overlapping) entities."""
     ents = sorted(entities, key=lambda e: e["start"])
@@ -102,8 +112,30 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                 cand = before[-1]
                 gap = text[cand["end"]:v["start"]]
                 lead = text[max(ps, v["start"] - 8):v["start"]]
-                if _CHANGE.search(lead) and not _GROWTH_IND.search(cand["text"]):
-                    continue  # 同比增长11.19% is a change of the indicator, not its value
+                if _CHANGE.search(lead) and not _GROWTH_IND.search(cand["text"]) and (
+                        _YOY.search(lead) or any(ind_ is cand for ind_ in linked.values())):
+                    continue  # …3585.92亿元，同比增长11.19%: a change after the level, not the level
+                # 4. an alias in brackets right after the indicator: 平均无故障时间（MTBF）
+                if len(before) >= 2 and re.fullmatch(r"\s*[（(]\s*", text[before[-2]["end"]:cand["start"]]) \
+                        and re.match(r"\s*[）)]", text[cand["end"]:]):
+                    cand = before[-2]
+                    gap = text[cand["end"]:v["start"]]
+                # 3. respectively: 事故起数和死亡人数分别为62起和61人
+                group = [cand]
+                for e in reversed(before[:-1]):
+                    if re.fullmatch(r"\s*[、和与及]\s*", text[e["end"]:group[0]["start"]]):
+                        group.insert(0, e)
+                    else:
+                        break
+                if len(group) > 1 and _RESPECTIVELY.search(text, cand["end"], v["start"]):
+                    mine = [w for w in vals if cand["end"] <= w["start"] <= v["start"]]
+                    k = len(mine) - 1
+                    if k < len(group):
+                        ind = group[k]
+                        linked[v["start"]] = ind
+                        facts.append({"indicator": ind["text"], "value": v["text"],
+                                      "subject": _subject(text, part, ind, v, vals, linked), "year": _year(years, ps, pe, v)})
+                    continue
                 if re.search(r"占\s?$", text[max(ps, cand["start"] - 2):cand["start"]]):
                     continue  # 占全行业营业收入的76.40%: a share of the indicator
                 if v["start"] - cand["end"] <= MAX_GAP:
@@ -127,13 +159,6 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
             linked[v["start"]] = ind
             # subject
             subject = _subject(text, part, ind, v, vals, linked)
-            # year
-            year = None
-            in_part = [(p, y) for p, y in years if ps <= p < pe]
-            prior = [y for p, y in in_part if p < v["start"]]
-            if prior:
-                year = prior[-1]
-            elif in_part:
-                year = in_part[0][1]
+            year = _year(years, ps, pe, v)
             facts.append({"indicator": ind["text"], "value": v["text"], "subject": subject, "year": year})
     return facts

@@ -19,7 +19,9 @@ _CLAUSE_START = re.compile(r"[，,；;。！？!?：:（(）)\n]")
 _LINK = re.compile(
     r"(?:\s|的|为|是|约|近|达|达到|达到了|已达|已达到|高达|仅为|仅|只有|分别为|分别|约为|均为|平均为|提高到|提高至|提升到|提升至|"
     r"增至|增加到|增长到|上升到|上升至|降至|降到|下降到|下降至|减少到|控制在|保持在|在|稳定在|超过|突破|低于|高于|优于|不低于|不超过|"
-    r"小于|大于|≤|≥|<|>|=|＜|＞|：|:)+$")
+    r"小于|大于|≤|≥|<|>|=|＜|＞|：|:|覆盖|可达|已由|由|从|已从|缩短至|缩短到|压缩至|延长至|扩大到|扩大至|降低至|降低到|减少至|"
+    r"提高|提升|降低|下降|减少|增长|增加|上升|"
+    r"每[万千百]?[名个位台户家辆吨]?[\u4e00-\u9fff]{0,3})+$")
 _HEAD = re.compile(
     r"(?:率|占比|比重|比例|比率|指数|收入|价值|总值|增加值|产值|单价|价格|总额|贸易额|出口额|进口额|金额|效益|含量|限量|总数|数量|"
     r"产量|销量|能耗|能效|效率|强度|密度|精度|准确度|稳定度|不确定度|误差|寿命|时间|周期|里程|容量|功率|电阻|厚度|GDP|GNP|"
@@ -32,6 +34,7 @@ _STOP_WORDS = ("实现", "完成", "达到", "提高", "提升", "增长", "降�
                "产品", "机构", "企业", "整机", "取得", "标注", "全行业", "行业", "总体", "新车")
 _BARE_HEADS = {"数量", "总数", "比例", "比率", "比重", "金额", "规模", "价格", "时间", "效率", "效益", "利润", "收入"}
 MAX_LEN = 14
+_RELABEL = {"METROLOGY", "TESTING", "CERTIFICATION", "STANDARD", "METHOD"}
 
 
 def _is_name_char(ch: str) -> bool:
@@ -74,6 +77,11 @@ def candidates(text: str, entities: list[dict]) -> list[Cand]:
         if end - i < 2 or text[i:end] in _BARE_HEADS:
             continue
         if any(s < end and i < e for s, e in covered):
+            # an entity of another pillar label that names what is measured (测量不确定度达到2×10⁻⁹)
+            for e in ents:
+                if e["end"] == end and e["label"] in _RELABEL and _HEAD.search(e["text"]) and e["start"] >= cs:
+                    out.append(Cand(e["start"], e["end"], "INDICATOR", "pattern", 20))
+                    break
             continue
         out.append(Cand(i, end, "INDICATOR", "pattern", 20))
     return out

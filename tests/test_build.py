@@ -99,3 +99,18 @@ def test_remove_deletes_a_document_and_only_what_it_supported(tmp_path, extracto
     assert _quads(store_dir) == _quads(tmp_path / "only")
     with pytest.raises(KeyError):
         remove("no-such-document", store_dir, progress=lambda m: None)
+
+
+def test_the_build_command_reports_refused_files_and_exits_non_zero(tmp_path):
+    import subprocess
+    import sys
+    inbox = tmp_path / "inbox"
+    inbox.mkdir()
+    (inbox / SMALL.name).write_bytes(SMALL.read_bytes())
+    (inbox / "broken.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200))
+    run = subprocess.run([sys.executable, "-m", "nqikg", "build", str(inbox), "--store", str(tmp_path / "store")],
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 1
+    assert "broken.txt" in run.stderr and "binary" in run.stderr
+    assert "[1/2]" in run.stderr or "[2/2]" in run.stderr          # progress is shown
+    assert stores.current_generation(tmp_path / "store")          # the readable file still landed
