@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import sys
 from pathlib import Path
@@ -66,6 +67,25 @@ def cmd_validate(args) -> int:
     conforms, report = validate_nquads(args.nquads)
     print(report if not conforms else "conforms")
     return 0 if conforms else 1
+
+
+def cmd_query(args) -> int:
+    from ..queries import canned, cypher_canned
+    params = {}
+    for item in args.param:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"--param {item!r}: expected NAME=VALUE")
+        params[key] = value
+    try:
+        columns, rows = cypher_canned.run(args.language, args.query, args.store, params, timeout=args.timeout)
+    except (canned.UnknownQuery, canned.ParameterError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    writer = csv.writer(sys.stdout, delimiter="\t", lineterminator="\n")
+    writer.writerow(columns)
+    writer.writerows(["" if v is None else v for v in row] for row in rows)
+    return 0
 
 
 def cmd_analytics(args) -> int:
@@ -153,6 +173,14 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("validate", help="validate an N-Quads export against the SHACL shapes")
     p.add_argument("nquads", type=Path)
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("query", help="run a SPARQL or Cypher query (a canned name, a file or the text)")
+    p.add_argument("language", choices=["sparql", "cypher"])
+    p.add_argument("query", help="canned query name (see queries/), a file, or the query text")
+    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE")
+    p.add_argument("--store", type=Path, default=settings.store)
+    p.add_argument("--timeout", type=float, default=settings.query_timeout)
+    p.set_defaults(func=cmd_query)
 
     p = sub.add_parser("analytics", help="centrality, neighbourhood of an entity, or a path between two")
     p.add_argument("what", choices=["centrality", "neighbourhood", "path"])

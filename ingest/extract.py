@@ -53,6 +53,7 @@ class ExtractError(ValueError):
 _EDGE_STRIP = set("的和与及或、，,。；;：:（）()“”\"'‘’「」等了在对是为将")
 _TITLE_CUT = re.compile(r"(副?(?:主任|局长|部长|司长|处长|厅长|院长|所长|主席|书记|总理|总经理|董事长|理事长|会长|秘书长|"
                         r"总工程师|首席|专家|教授|研究员|发言人)|表示|指出|认为|介绍|强调)")
+_ORG_VERB = re.compile(r"(运用|构建|开展|通报|推行|采用|实施|建成|研制|发布|推动|打造|坚持|依托|建立|完成|获得|实现|提出|印发|召开|组织|牵头|主导|参与|联合)")
 _QUOTE = re.compile(r"[“”\"‘’「」]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
 
@@ -104,6 +105,7 @@ def _product_span(text: str, c: Cand, floor: int) -> Cand:
 
 
 _CENTRE_KIND = re.compile(r"^(产业计量测试中心|计量测试中心|质量检验检测中心|检验检测中心|质检中心|质量监督检验中心|重点实验室)$")
+_SECTOR_NEXT = re.compile(r"(行业|领域|产业|企业)")
 _PILLAR_LABELS = {"METROLOGY", "TESTING", "CERTIFICATION", "STANDARD", "NQI"}
 _LEVEL = re.compile(r"(国家级|省级|市级|县级|地市级|区域性?)$")
 _IND_TRAIL_JUNK = re.compile(r"(较|比)\s?\d{4}\s?年?$|(提高|降低|下降|减少|上升|增加)$")
@@ -155,6 +157,9 @@ def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
                 c = Cand(m.start(), c.end, c.label, c.source, c.priority)
         if c.label == "INDUSTRY":
             c = _industry_span(text, c)
+        if c.label == "PRODUCT" and _SECTOR_NEXT.match(text, c.end):
+            # rule 6/10: a name followed by 行业/领域/产业/企业 is used as a sector
+            c = Cand(c.start, c.end, "INDUSTRY", c.source, c.priority, c.concept)
         if c.label == "PRODUCT":
             c = _product_span(text, c, out[-1].end if out else 0)
         if c.label == "INDICATOR" and out and out[-1].label in _SCOPE_LABELS and out[-1].end == c.start:
@@ -201,6 +206,21 @@ def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
     return res
 
 
+def _non_overlapping(ents: list[dict]) -> list[dict]:
+    """Safety net: the exchange format forbids overlaps; keep the longer of two overlapping spans."""
+    ents = sorted(ents, key=lambda e: (e["start"], -(e["end"] - e["start"])))
+    out: list[dict] = []
+    for e in ents:
+        if e["end"] <= e["start"]:
+            continue
+        if out and e["start"] < out[-1]["end"]:
+            if (e["end"] - e["start"]) > (out[-1]["end"] - out[-1]["start"]):
+                out[-1] = e
+            continue
+        out.append(e)
+    return out
+
+
 class Extractor:
     """Loads the model and lexicon once; :meth:`annotate` streams results."""
 
@@ -221,7 +241,8 @@ class Extractor:
         # an unambiguous vocabulary term found exactly where the NER put a span of another label
         # keeps its vocabulary label (measured: +0.6 to +1.3 points strict F1)
         self.lexicon_label_override = True
-        self.split_tails = False  # measured: splitting a NER span at a vocabulary tail costs 0.4-0.6 points
+        self.split_tails = False
+        self.org_over_ner = True  # measured: splitting a NER span at a vocabulary tail costs 0.4-0.6 points
         self.batch_size = batch_size
         self.n_process = n_process
 
@@ -266,6 +287,10 @@ class Extractor:
                         e -= 1
                     if e - s < 2:
                         continue
+            if c.label == "ORG":
+                m = _ORG_VERB.search(text, s + 2, e)
+                if m:  # 海尔集团运用 / 市场监管总局通报: a name does not run into its verb
+                    e = m.start()
             if c.label in ("ORG", "POLICY", "METROLOGY", "STANDARD", "TESTING"):
                 # a person's title or a reporting verb ends a name: 国家标准化管理委员会主任田世宏表示
                 m = _TITLE_CUT.search(text, s + 2, e)
@@ -279,7 +304,7 @@ class Extractor:
     def _merge(self, text: str, ner: list[Cand]) -> list[dict]:
         pats = patterns.find_all(text)
         ner = self._clean_ner(text, ner)
-        blocked = patterns.coded_titles(text)
+        blocked: list[tuple[int, int]] = []
         lex = self.matcher.cands(text) if self.use_lexicon else []
         if lex and ner:
             # a vocabulary term that strictly contains NER spans (and crosses none) replaces them
@@ -326,6 +351,17 @@ class Extractor:
         for c in strong:
             if not _overlaps(c, taken):
                 take(c)
+        # 1b. an organisation name by its head (…研究院, …有限公司, …大学) that starts where a NER
+        #     place/name starts and swallows it (德国 + 联邦物理技术研究院) is one ORG
+        if self.org_over_ner:
+            for c in pats:
+                if c.label != "ORG" or _overlaps(c, taken):
+                    continue
+                inner = [n for n in ner if c.start <= n.start and n.end <= c.end]
+                crossing = [n for n in ner if n.start < c.end and c.start < n.end and n not in inner]
+                if inner and not crossing and any(n.start == c.start and n.label in ("LOC", "ORG", "INDUSTRY", "PRODUCT")
+                                                  for n in inner) and not any(n.start == c.start and n.end == c.end for n in inner):
+                    take(c)
         # 2. NER; a NER span that only clips a pattern span is dropped
         for c in sorted(ner, key=lambda c: c.start):
             if not _overlaps(c, taken):
@@ -385,6 +421,7 @@ class Extractor:
                         ent["concept"] = concept
                     ents.append(ent)
                 ents.sort(key=lambda e: e["start"])
+        ents = _non_overlapping(ents)
         return {"entities": ents, "facts": link_facts(text, ents)}
 
 

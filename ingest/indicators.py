@@ -63,7 +63,7 @@ def candidates(text: str, entities: list[dict]) -> list[Cand]:
         i = end
         while i > cs and end - i < MAX_LEN:
             ch = text[i - 1]
-            if not _is_name_char(ch) or ch.isdigit() or ch in _STOP_CHARS or i in ends:
+            if not _is_name_char(ch) or ch.isdigit() or ch in _STOP_CHARS or (i in ends and i < end):
                 break
             if ch == "年" and i >= 2 and text[i - 2].isdigit():
                 break  # 2023年营业收入: the year is not part of the name

@@ -83,7 +83,8 @@ def gbt_class(surface: str) -> tuple[reference.Row | None, bool]:
         if candidate in names and len(stem) >= 2:
             return names[candidate], True
     if len(stem) >= 2:
-        near = [row for name, row in names.items() if name.startswith(stem) and row.level <= 3]
+        near = [row for name, row in names.items()
+                if name.startswith(stem) and row.level <= 3 and 2 * len(stem) >= len(name)]
         if near:
             return min(near, key=lambda r: (r.level, r.code)), False
     return None, False

@@ -33,7 +33,7 @@ class Cand:
 # ---------------------------------------------------------------- codes
 _CODE_PREFIX = (r"(?:GB/T|GB/Z|GB|JJF|JJG|ISO/IEC|ISO/TS|ISO/TR|ISO/PAS|IEC/TR|IEC/TS|ISO|IEC|EN|ASTM|ASME|SAE|IEEE|"
                 r"ANSI/[A-Z]{2,6}|ANSI|DIN|JIS|BS|UL|GJB|YY/T|YY|HG/T|HG|JB/T|JB|QC/T|SJ/T|SJ|DL/T|NB/T|SN/T|"
-                r"GA/T|GA|WS/T|WS|NY/T|MH/T|TB/T|CB/T|JT/T|JG/T|HJ|SH/T|T/[A-Z]{2,8}|DB\d{2}/T|Q/[A-Z]{1,8})")
+                r"GA/T|GA|WS/T|WS|NY/T|MH/T|TB/T|CB/T|JT/T|JG/T|HJ|SH/T|T/[A-Z]{2,8}|DB\d{2}/T|Q/[A-Z]{1,8}|IATF|AS(?=\s?\d{4}))")
 _CODE = re.compile(
     r"(?<![A-Za-z/])" + _CODE_PREFIX +
     r"\s?(?:\d[\d.]*(?:/\d+)?(?:\s?[-—–－]\s?\d[\d.]*)*(?:\s?[:：]\s?\d{4})?|\d{4}(?![\d]))"
@@ -81,6 +81,8 @@ _CN_VALUE = re.compile(
     r"|" + _CN_NUMERAL + r"*[十百千万亿]" + _CN_NUMERAL + r"*(?:元|美元)"
     r"|" + _CN_NUMERAL + r"+倍)"
     r"(?:以上|以下|以内)?")
+_DURATION = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?(?:个月|个工作日|工作日|天|周)(?:以内|以上)?")
+_DURATION_CONTEXT = re.compile(r"(为|至|到|由|从|缩短至|缩短到|压缩至|压缩到|延长至|不超过|超过|少于|多于|达到|达|约)\s?$")
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
 _AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天|个工作日|工作日|周)")
 _BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
@@ -112,7 +114,10 @@ def titles(text: str) -> list[Cand]:
         for cm in _CODE.finditer(before):
             code = cm
         if code is not None and code.end() == len(before):
-            continue  # GB 19578-2021《乘用车燃料消耗量限值》: the title of a coded standard; the code is the entity
+            # GB 19578-2021《乘用车燃料消耗量限值》: a standard named by its title as well as its code
+            label = "METROLOGY" if code.group().startswith(("JJF", "JJG")) else "STANDARD"
+            out.append(Cand(s, e, label, "pattern", 80))
+            continue
         if re.match(r"(JJF|JJG)", inner) or (re.search(r"(校准规范|检定规程)$", inner)):
             label = "METROLOGY"
         elif _CODE.match(inner):
@@ -124,7 +129,8 @@ def titles(text: str) -> list[Cand]:
 
 
 def coded_titles(text: str) -> list[tuple[int, int]]:
-    """Spans (marks included) of 《…》 titles written right after a standard/spec code."""
+    """Spans (marks included) of 《…》 titles written right after a standard/spec code.
+    (Kept for callers; the titles themselves are STANDARD/METROLOGY entities, see :func:`titles`.)"""
     out = []
     for m in _TITLE.finditer(text):
         before = text[max(0, m.start() - 30):m.start()].rstrip()
@@ -188,6 +194,11 @@ def values(text: str) -> list[Cand]:
             if not _BARE_OK_BEFORE.search(before) and not re.search(r"(万|亿)$", v):
                 continue
         out.append(Cand(s, e, "VALUE", "pattern", 70))
+    # a duration is a VALUE only as the measure of something (审批时限由30个工作日压缩至10个工作日,
+    # 制定周期缩短至16个月), never as a temporal adverbial (连续6年, 10年前, 近5年来)
+    for m in _DURATION.finditer(text):
+        if _DURATION_CONTEXT.search(text, max(0, m.start() - 6), m.start()):
+            out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
     for m in _CN_VALUE.finditer(text):
         out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
     return out
@@ -216,5 +227,14 @@ def organisations(text: str) -> list[Cand]:
     return out
 
 
+# rule 7: a definite description of exactly one body (国务院计量行政部门, 国务院卫生行政部门)
+_STATE_COUNCIL_DEPT = re.compile(r"国务院[\u4e00-\u9fff]{2,12}?(?:行政主管部门|监督管理部门|主管部门|行政部门)")
+
+
+def state_council_departments(text: str) -> list[Cand]:
+    return [Cand(m.start(), m.end(), "ORG", "pattern", 75) for m in _STATE_COUNCIL_DEPT.finditer(text)]
+
+
 def find_all(text: str) -> list[Cand]:
-    return standard_codes(text) + titles(text) + values(text) + organisations(text)
+    return (standard_codes(text) + titles(text) + values(text) + organisations(text)
+            + state_council_departments(text))

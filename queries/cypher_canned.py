@@ -68,10 +68,15 @@ def _as_file(text: str) -> Path | None:
 
 # ---------------------------------------------------------------- parameters
 
+def _declares(query: canned.CannedQuery) -> bool:
+    """Whether the query has a header (canned queries do): then only its declared parameters are taken."""
+    return bool(query.parameters or query.columns)
+
+
 def sparql_substitutions(query: canned.CannedQuery, params: Mapping[str, object] | None) -> dict:
     """Pre-bindings for a SPARQL query: declared parameters checked and typed by the header; for a query
     without a header an absolute IRI becomes an IRI, anything else a plain literal."""
-    if query.parameters:
+    if _declares(query):
         return canned.bind(query, params)
     out = {}
     for key, value in (params or {}).items():
@@ -89,7 +94,7 @@ def sparql_substitutions(query: canned.CannedQuery, params: Mapping[str, object]
 def cypher_parameters(query: canned.CannedQuery, params: Mapping[str, object] | None) -> dict:
     """Cypher parameters: declared ones checked and converted (:func:`canned.cypher_parameters`), undeclared
     ones (a query without a header) passed as given."""
-    if query.parameters:
+    if _declares(query):
         return canned.cypher_parameters(query, params)
     return {k.lstrip("?$"): v for k, v in (params or {}).items()}
 
