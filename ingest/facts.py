@@ -46,6 +46,7 @@ def _parts(text: str) -> list[tuple[int, int]]:
 
 
 _COMPARATIVE = re.compile(r"(低于|高于|远低于|远高于|不及|不到|超过|相当于|是|比|较|为|约为|仅为)\s?$")
+_CLAUSE_SEP = re.compile(r"[，,；;：:]")
 _RESPECTIVELY = re.compile(r"分别(?:为|是|达到?|占)?")
 
 
@@ -76,12 +77,20 @@ def _subject(text: str, part: list[dict], ind: dict, v: dict, vals: list[dict], 
         k = [w["start"] for w in same].index(v["start"])
         if len(group) > 1 and k < len(group):
             return group[k]["text"]
-    # 3. the nearest before the indicator; a comparison target is skipped
-    for e in reversed(pre):
-        lead = text[max(0, e["start"] - 3):e["start"]]
-        if not re.search(r"(比|较|于)\s?$", lead):
-            return e["text"]
-    return None
+    # 3. before the indicator: the nearest one in the indicator's own clause, else the topic of the
+    #    sentence part (its first place/body/product/sector); a comparison target (与国际标准) is skipped
+    pre = [e for e in pre if not re.search(r"(比|较|于|与|同)\s?$", text[max(0, e["start"] - 2):e["start"]])]
+    if not pre:
+        return None
+    cs = 0
+    for m in _CLAUSE_SEP.finditer(text, 0, ind["start"]):
+        cs = m.end()
+    same = [e for e in pre if e["start"] >= cs]
+    if same:
+        primary = [e for e in same if e["label"] in LIST_NAME_LABELS]
+        return (primary or same)[-1]["text"]
+    primary = [e for e in pre if e["label"] in LIST_NAME_LABELS]
+    return (primary or pre)[0]["text"]
 
 
 def _year(years: list[tuple[int, str]], ps: int, pe: int, v: dict) -> str | None:
