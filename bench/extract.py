@@ -77,8 +77,8 @@ def child(mb: float, n_process: int, batch_size: int) -> dict:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--mb", type=float, default=2.0, help="input size (million characters) of the main run")
-    ap.add_argument("--small-mb", type=float, default=0.5, help="smaller input to compare peak memory")
+    ap.add_argument("--mb", type=float, default=1.0, help="input size (million characters, ~3 MB of UTF-8) of the main run")
+    ap.add_argument("--small-mb", type=float, default=0.25, help="smaller input to compare peak memory")
     ap.add_argument("--n-process", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)

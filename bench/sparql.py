@@ -97,7 +97,14 @@ def peak_memory() -> dict:
     return {"peak_mb": hwm if hwm is not None else maxrss, "ru_maxrss_mb": maxrss}
 
 
+_FROZEN: dict[str, str] | None = None
+
+
 def query_texts() -> dict[str, str]:
+    """The canned queries with parameters inlined; in a child, the texts the parent froze at its start
+    (the ``.rq`` files may be edited while the benchmark runs: every engine must get the same text)."""
+    if _FROZEN is not None:
+        return dict(_FROZEN)
     from nqikg.queries import canned
     out = {}
     for q in canned.list_queries():
@@ -378,7 +385,11 @@ def main() -> int:
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--query", help=argparse.SUPPRESS)
+    ap.add_argument("--queries", type=Path, help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.queries:
+        global _FROZEN
+        _FROZEN = json.loads(a.queries.read_text(encoding="utf-8"))
 
     if a.child == "prepare":
         print(json.dumps(prepare(a.workdir, a.target_quads)), flush=True)
@@ -395,8 +406,12 @@ def main() -> int:
 
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="nqikg-bench-sparql-"))
-    names = list(query_texts())
-    common = ["--repeats", str(a.repeats), "--rdflib-repeats", str(a.rdflib_repeats),
+    texts = query_texts()
+    names = list(texts)
+    frozen = workdir / "queries.json"
+    frozen.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    digest = hashlib.sha256(frozen.read_bytes()).hexdigest()[:12]
+    common = ["--queries", str(frozen), "--repeats", str(a.repeats), "--rdflib-repeats", str(a.rdflib_repeats),
               "--rdflib-budget", str(a.rdflib_budget), "--pyox-budget", str(a.pyox_budget),
               "--memory-gb", str(a.memory_gb)]
     try:
@@ -503,6 +518,8 @@ def main() -> int:
                     else:
                         speedups_scaled.append((ratio, rd_flag == ">"))
         print()
+        print(f"query texts frozen at the start (sha256 {digest}): " + ", ".join(
+            f"{n} {hashlib.sha256(texts[n].encode()).hexdigest()[:8]}" for n in names))
         print("parameters: " + "; ".join(f"{k} {v}" for k, v in PARAMS.items() if v))
         print(f"pyoxigraph: median of up to {a.repeats} runs (no new run after {a.pyox_budget:.0f} s; stopped at "
               f"{a.pyox_budget * 1.5:.0f} s); rdflib: median of up to {a.rdflib_repeats} runs within "

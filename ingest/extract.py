@@ -206,6 +206,25 @@ def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
     return res
 
 
+CHUNK = 5000
+
+
+def _chunk(text: str, size: int):
+    """(offset, piece) pieces of ``text`` of at most ``size`` characters, cut after 。！？；or a line end."""
+    if len(text) <= size:
+        yield 0, text
+        return
+    pos = 0
+    while pos < len(text):
+        end = min(len(text), pos + size)
+        if end < len(text):
+            cut = max(text.rfind(ch, pos, end) for ch in "。！？；\n")
+            if cut > pos:
+                end = cut + 1
+        yield pos, text[pos:end]
+        pos = end
+
+
 def _non_overlapping(ents: list[dict]) -> list[dict]:
     """Safety net: the exchange format forbids overlaps; keep the longer of two overlapping spans."""
     ents = sorted(ents, key=lambda e: (e["start"], -(e["end"] - e["start"])))
@@ -392,19 +411,40 @@ class Extractor:
         return out
 
     def annotate(self, texts: Iterable[str]) -> Iterator[dict]:
-        """Entities and facts of each text, in order (streaming; nlp.pipe batches the NER)."""
+        """Entities and facts of each text, in order (streaming; nlp.pipe batches the NER).
+
+        A text longer than CHUNK characters (a whole document passed as one line) goes to the
+        NER in pieces cut after sentence ends, so spaCy's length limit and memory stay bounded."""
         texts = (t if isinstance(t, str) else "" for t in texts)
-        if self.use_ner:
-            kw = {"batch_size": self.batch_size}
-            if self.n_process > 1:
-                kw["n_process"] = self.n_process
-            for doc in self.nlp.pipe(texts, **kw):
-                text = doc.text
-                ner = [Cand(e.start_char, e.end_char, e.label_, "ner", 50) for e in doc.ents]
-                yield self._result(text, ner)
-        else:
+        if not self.use_ner:
             for text in texts:
                 yield self._result(text, [])
+            return
+        pending: list = []  # (text, n_chunks) in input order
+
+        def chunks():
+            for text in texts:
+                pieces = list(_chunk(text, CHUNK))
+                pending.append((text, len(pieces)))
+                for off, piece in pieces:
+                    yield piece, off
+
+        kw = {"batch_size": self.batch_size, "as_tuples": True}
+        if self.n_process > 1:
+            kw["n_process"] = self.n_process
+        ner: list[Cand] = []
+        got = 0
+        for doc, off in self.nlp.pipe(chunks(), **kw):
+            ner.extend(Cand(off + e.start_char, off + e.end_char, e.label_, "ner", 50) for e in doc.ents)
+            got += 1
+            while pending and got >= pending[0][1]:
+                text, n = pending.pop(0)
+                got -= n
+                yield self._result(text, ner)
+                ner = []
+        while pending:  # empty inputs at the end
+            text, _ = pending.pop(0)
+            yield self._result(text, [])
 
     def _result(self, text: str, ner: list[Cand]) -> dict:
         ents = self._merge(text, ner)

@@ -211,6 +211,9 @@ _ORG_HEAD = re.compile(
 _ORG_STOP = set("的和与及或、，,。；;：:“”\"（）()《》 在由对为是将等了从向把被于以其并而也都就还各该本此每")
 
 
+_GENERIC_NAME = {"技术", "科学", "研究", "质量", "工程", "计量", "标准", "检测", "国家", "地方", "高校", "重点"}
+
+
 def organisations(text: str) -> list[Cand]:
     """Company/institute names with a distinctive head, preceded by a name of 2+ characters."""
     out = []
@@ -221,7 +224,7 @@ def organisations(text: str) -> list[Cand]:
         i = s
         while i > 0 and s - i < 20 and text[i - 1] not in _ORG_STOP and not text[i - 1].isspace():
             i -= 1
-        if s - i < 2:
+        if s - i < 2 or text[i:s] in _GENERIC_NAME or re.search(r"(一流|高水平|新型|各类|有关|相关|知名)", text[i:s]):
             continue
         out.append(Cand(i, e, "ORG", "pattern", 40))
     return out
