@@ -11,7 +11,7 @@ import re
 import time
 import unicodedata
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 import pyoxigraph as ox
 import pytest

@@ -8,10 +8,6 @@ describes (sentences, mentions, reified statements, observations, claims).
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import threading
 import time
 from pathlib import Path
@@ -22,6 +18,7 @@ import pytest
 import rdflib
 from SPARQLWrapper import CSV, JSON, XML, SPARQLWrapper
 
+from nqikg.api.launcher import ServerProcess
 from nqikg.ontology import iri, reference, vocab
 from nqikg.queries import canned, export as exports
 from nqikg.queries import store as stores
@@ -208,41 +205,11 @@ def store_dir(tmp_path_factory) -> Path:
     return path
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def server(store_dir, tmp_path_factory):
-    port = _free_port()
-    env = dict(os.environ, NQIKG_STORE=str(store_dir), NQIKG_QUERY_TIMEOUT=str(TIME_LIMIT),
-               NQIKG_MAX_RESULTS=str(MAX_RESULTS), NQIKG_QUERY_WORKERS="2", NQIKG_BOLT="0")
-    log = tmp_path_factory.mktemp("log") / "uvicorn.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen([sys.executable, "-m", "uvicorn", "--factory", "nqikg.api.app:create_app",
-                                 "--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"],
-                                env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if httpx.get(url + "/health", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                raise RuntimeError("server did not start:\n" + log.read_text(errors="replace"))
-            time.sleep(0.1)
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+def server(store_dir):
+    env = {"NQIKG_QUERY_TIMEOUT": str(TIME_LIMIT), "NQIKG_MAX_RESULTS": str(MAX_RESULTS), "NQIKG_QUERY_WORKERS": "2"}
+    with ServerProcess.nqikg(store_dir, env=env, timeout=60) as running:
+        yield running.url
 
 
 def _wrapper(server: str, fmt) -> SPARQLWrapper:
