@@ -21,24 +21,18 @@ import argparse
 import asyncio
 import os
 import shutil
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from urllib.parse import quote
 
+from nqikg.api.launcher import ServerProcess, free_port
+
 
 def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(store: Path, port: int) -> None:
@@ -103,69 +97,50 @@ def main() -> int:
     from nqikg.ontology import shared_dir
 
     workdir = Path(tempfile.mkdtemp(prefix="nqikg-bench-api-"))
-    proc = None
     try:
         say(f"building the corpus store in {workdir}")
         store = workdir / "store"
         build([shared_dir() / "corpus"], store, extractor=Extractor.load(), progress=lambda m: None)
         port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        proc = subprocess.Popen([sys.executable, os.path.abspath(__file__), "--serve", str(store), str(port)])
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                say("server exited")
-                return 1
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                say("server did not answer /health within 120 s")
-                return 1
-            time.sleep(0.3)
-
-        entity_url = f"{base}/api/entities/{quote(a.entity, safe='/')}"
-        noop_url = f"{base}/bench/noop"
-        for url in (noop_url, entity_url):            # warm-up: label index, first query, connections
-            r = httpx.get(url, timeout=120)
-            if r.status_code != 200:
-                say(f"GET {url} answered {r.status_code}: {r.text[:300]}")
-                if r.status_code == 404 and url == entity_url:
-                    say("(is the entity id right, and are the REST routes in api/routes_entities.py mounted?)")
-                return 1
-        body = r.json()
-        say(f"entity {a.entity}: {len(r.content)} bytes of JSON, keys {', '.join(list(body)[:8])}")
-        asyncio.run(hammer(entity_url, a.concurrency, 1.0))
-        asyncio.run(hammer(noop_url, a.concurrency, 1.0))
-
-        rps: dict[str, list[float]] = {"noop": [], "entity": []}
-        errors = 0
-        for rnd in range(a.rounds):
-            for name, url in (("noop", noop_url), ("entity", entity_url)):
-                ok, err, dt = asyncio.run(hammer(url, a.concurrency, a.seconds))
-                errors += err
-                rps[name].append(ok / dt)
-                say(f"round {rnd + 1}/{a.rounds} {name}: {ok} ok, {err} errors in {dt:.1f} s = {ok / dt:.0f} req/s")
-
-        noop, ent = statistics.median(rps["noop"]), statistics.median(rps["entity"])
-        print(f"GET /api/entities/{a.entity}: median {ent:.0f} req/s over {a.rounds} rounds of {a.seconds:.0f} s "
-              f"(min {min(rps['entity']):.0f}, max {max(rps['entity']):.0f}); {1000 / ent * a.concurrency:.1f} ms "
-              f"per request at concurrency {a.concurrency}")
-        print(f"GET /bench/noop: median {noop:.0f} req/s (min {min(rps['noop']):.0f}, max {max(rps['noop']):.0f})")
-        print(f"errors: {errors}; response of the entity route: {len(r.content)} bytes")
-        print(f"ratio_vs_noop={ent / noop:.3f}")
-        return 0
+        with ServerProcess([sys.executable, os.path.abspath(__file__), "--serve", str(store), str(port)], port) as server:
+            return measure(a, server.url, httpx)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(a, base: str, httpx) -> int:
+    """Warm up, alternate rounds of the two routes and print the figures."""
+    entity_url = f"{base}/api/entities/{quote(a.entity, safe='/')}"
+    noop_url = f"{base}/bench/noop"
+    for url in (noop_url, entity_url):            # warm-up: label index, first query, connections
+        r = httpx.get(url, timeout=120)
+        if r.status_code != 200:
+            say(f"GET {url} answered {r.status_code}: {r.text[:300]}")
+            if r.status_code == 404 and url == entity_url:
+                say("(is the entity id right, and are the REST routes in api/routes_entities.py mounted?)")
+            return 1
+    body = r.json()
+    say(f"entity {a.entity}: {len(r.content)} bytes of JSON, keys {', '.join(list(body)[:8])}")
+    asyncio.run(hammer(entity_url, a.concurrency, 1.0))
+    asyncio.run(hammer(noop_url, a.concurrency, 1.0))
+
+    rps: dict[str, list[float]] = {"noop": [], "entity": []}
+    errors = 0
+    for rnd in range(a.rounds):
+        for name, url in (("noop", noop_url), ("entity", entity_url)):
+            ok, err, dt = asyncio.run(hammer(url, a.concurrency, a.seconds))
+            errors += err
+            rps[name].append(ok / dt)
+            say(f"round {rnd + 1}/{a.rounds} {name}: {ok} ok, {err} errors in {dt:.1f} s = {ok / dt:.0f} req/s")
+
+    noop, ent = statistics.median(rps["noop"]), statistics.median(rps["entity"])
+    print(f"GET /api/entities/{a.entity}: median {ent:.0f} req/s over {a.rounds} rounds of {a.seconds:.0f} s "
+          f"(min {min(rps['entity']):.0f}, max {max(rps['entity']):.0f}); {1000 / ent * a.concurrency:.1f} ms "
+          f"per request at concurrency {a.concurrency}")
+    print(f"GET /bench/noop: median {noop:.0f} req/s (min {min(rps['noop']):.0f}, max {max(rps['noop']):.0f})")
+    print(f"errors: {errors}; response of the entity route: {len(r.content)} bytes")
+    print(f"ratio_vs_noop={ent / noop:.3f}")
+    return 0
 
 
 if __name__ == "__main__":

@@ -23,16 +23,14 @@ from __future__ import annotations
 import argparse
 import asyncio
 import collections
-import os
 import random
 import shutil
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from nqikg.api.launcher import ServerProcess
 
 SEARCHES = ["计量", "国务院", "标准化", "检验检测", "认证认可", "工业母机", "传感器", "质量基础设施",
             "国家市场监督管理总局", "芯片", "平均故障间隔时间", "合格评定", "汽车制造业", "数控机床"]
@@ -49,12 +47,6 @@ SPARQL_PARAMS = {
 
 def say(msg: str) -> None:
     print(msg, file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -129,94 +121,69 @@ def main() -> int:
     from nqikg.queries import canned
 
     workdir = Path(tempfile.mkdtemp(prefix="nqikg-bench-load-"))
-    proc = None
-    log = None
     try:
         say(f"building the corpus store in {workdir}")
         store = workdir / "store"
         build([shared_dir() / "corpus"], store, extractor=Extractor.load(), progress=lambda m: None)
-        port = free_port()
-        base = f"http://127.0.0.1:{port}"
-        log = open(workdir / "server.log", "w+")
-        proc = subprocess.Popen([sys.executable, "-m", "nqikg", "serve", "--store", str(store), "--port", str(port),
-                                 "--no-bolt"], stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 120
-        while True:
-            if proc.poll() is not None:
-                log.seek(0)
-                say("server exited:\n" + log.read()[-2000:])
-                return 1
-            try:
-                if httpx.get(base + "/health", timeout=2).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            if time.monotonic() > deadline:
-                say("server did not answer /health within 120 s")
-                return 1
-            time.sleep(0.3)
-        say(f"server up on {base}")
-
-        # entity ids: the top hits of the searches (real ids of this graph); also warms the label index
-        entity_ids: list[str] = []
-        for q in SEARCHES:
-            r = httpx.get(base + "/api/entities", params={"q": q, "limit": 3}, timeout=120)
-            if r.status_code != 200:
-                say(f"search {q!r} answered {r.status_code}: {r.text[:200]}")
-                return 1
-            for hit in r.json().get("results", r.json().get("items", []))[:3]:
-                if hit.get("id") and hit["id"] not in entity_ids:
-                    entity_ids.append(hit["id"])
-        if not entity_ids:
-            entity_ids = ["org/国务院"]
-        say(f"{len(entity_ids)} entity ids, e.g. {', '.join(entity_ids[:5])}")
-
-        sparql = {}
-        for q in canned.list_queries():
-            if a.no_sparql_slow and q.name in ("bottleneck_coverage", "policy_product"):
-                continue
-            sparql[q.name] = canned.render(q, SPARQL_PARAMS.get(q.name, {}))
-        for name, text in sparql.items():                 # warm-up and check
-            t = time.perf_counter()
-            r = httpx.post(base + "/sparql", data={"query": text}, timeout=120,
-                           headers={"Accept": "application/sparql-results+json"})
-            say(f"  sparql {name}: HTTP {r.status_code} in {time.perf_counter() - t:.2f} s (alone)")
-
-        say(f"load: {a.clients} clients for {a.seconds:.0f} s, weights search/entity/sparql = {a.weights}")
-        samples, errors, elapsed = asyncio.run(run_load(base, a.clients, a.seconds, weights, entity_ids, sparql))
-
-        lat = [s[2] for s in samples]
-        p50, p95, p99 = percentile(lat, 50), percentile(lat, 95), percentile(lat, 99)
-        print(f"{len(samples)} requests in {elapsed:.1f} s ({len(samples) / elapsed:.1f} req/s) from {a.clients} "
-              f"clients; errors: {len(errors)}")
-        by_status = collections.Counter(s[3] for s in samples)
-        print("status codes: " + ", ".join(f"{k or 'exception'}: {v}" for k, v in sorted(by_status.items())))
-        for e in errors[:10]:
-            print("  error: " + e)
-        print(f"{'kind':24s} {'n':>6s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s}")
-        groups = {"all": lat}
-        for kind in ("search", "entity", "sparql"):
-            groups[kind] = [s[2] for s in samples if s[0] == kind]
-        for name in sparql:
-            groups["  " + name] = [s[2] for s in samples if s[0] == "sparql" and s[1] == name]
-        for name, v in groups.items():
-            if v:
-                print(f"{name:24s} {len(v):>6d} {percentile(v, 50) * 1000:>9.1f} {percentile(v, 95) * 1000:>9.1f} "
-                      f"{percentile(v, 99) * 1000:>9.1f} {max(v) * 1000:>9.1f}")
-        print(f"p50={p50 * 1000:.1f} ms p95={p95 * 1000:.1f} ms p99={p99 * 1000:.1f} ms (all requests)")
-        print(f"p99_over_p50={p99 / p50:.1f}")
-        return 0
+        with ServerProcess.nqikg(store) as server:
+            return measure(a, server.url, weights, httpx, canned)
     finally:
-        if proc is not None and proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        if log is not None:
-            log.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def measure(a, base: str, weights: list[int], httpx, canned) -> int:
+    """Warm up, run the load against the server at ``base`` and print the figures."""
+    say(f"server up on {base}")
+
+    # entity ids: the top hits of the searches (real ids of this graph); also warms the label index
+    entity_ids: list[str] = []
+    for q in SEARCHES:
+        r = httpx.get(base + "/api/entities", params={"q": q, "limit": 3}, timeout=120)
+        if r.status_code != 200:
+            say(f"search {q!r} answered {r.status_code}: {r.text[:200]}")
+            return 1
+        for hit in r.json().get("results", r.json().get("items", []))[:3]:
+            if hit.get("id") and hit["id"] not in entity_ids:
+                entity_ids.append(hit["id"])
+    if not entity_ids:
+        entity_ids = ["org/国务院"]
+    say(f"{len(entity_ids)} entity ids, e.g. {', '.join(entity_ids[:5])}")
+
+    sparql = {}
+    for q in canned.list_queries():
+        if a.no_sparql_slow and q.name in ("bottleneck_coverage", "policy_product"):
+            continue
+        sparql[q.name] = canned.render(q, SPARQL_PARAMS.get(q.name, {}))
+    for name, text in sparql.items():                 # warm-up and check
+        t = time.perf_counter()
+        r = httpx.post(base + "/sparql", data={"query": text}, timeout=120,
+                       headers={"Accept": "application/sparql-results+json"})
+        say(f"  sparql {name}: HTTP {r.status_code} in {time.perf_counter() - t:.2f} s (alone)")
+
+    say(f"load: {a.clients} clients for {a.seconds:.0f} s, weights search/entity/sparql = {a.weights}")
+    samples, errors, elapsed = asyncio.run(run_load(base, a.clients, a.seconds, weights, entity_ids, sparql))
+
+    lat = [s[2] for s in samples]
+    p50, p95, p99 = percentile(lat, 50), percentile(lat, 95), percentile(lat, 99)
+    print(f"{len(samples)} requests in {elapsed:.1f} s ({len(samples) / elapsed:.1f} req/s) from {a.clients} "
+          f"clients; errors: {len(errors)}")
+    by_status = collections.Counter(s[3] for s in samples)
+    print("status codes: " + ", ".join(f"{k or 'exception'}: {v}" for k, v in sorted(by_status.items())))
+    for e in errors[:10]:
+        print("  error: " + e)
+    print(f"{'kind':24s} {'n':>6s} {'p50 ms':>9s} {'p95 ms':>9s} {'p99 ms':>9s} {'max ms':>9s}")
+    groups = {"all": lat}
+    for kind in ("search", "entity", "sparql"):
+        groups[kind] = [s[2] for s in samples if s[0] == kind]
+    for name in sparql:
+        groups["  " + name] = [s[2] for s in samples if s[0] == "sparql" and s[1] == name]
+    for name, v in groups.items():
+        if v:
+            print(f"{name:24s} {len(v):>6d} {percentile(v, 50) * 1000:>9.1f} {percentile(v, 95) * 1000:>9.1f} "
+                  f"{percentile(v, 99) * 1000:>9.1f} {max(v) * 1000:>9.1f}")
+    print(f"p50={p50 * 1000:.1f} ms p95={p95 * 1000:.1f} ms p99={p99 * 1000:.1f} ms (all requests)")
+    print(f"p99_over_p50={p99 / p50:.1f}")
+    return 0
 
 
 if __name__ == "__main__":
