@@ -125,9 +125,7 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
         extractor = Extractor.load()
     files = collect(paths)
     report = BuildReport()
-    generation = stores.new_generation(store_dir)
-    try:
-        store = ox.Store(str(generation))
+    with stores.writing(store_dir) as (store, generation):
         store.bulk_extend(ontology_quads())
         store.bulk_extend(reference.quads())
         written: set[str] = set()
@@ -157,12 +155,6 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
                 del previous
         store.optimize()
         report.quads = len(store)
-        store.flush()
-        del store
-    except BaseException:
-        stores.discard(generation)
-        raise
-    stores.publish(store_dir, generation)
     report.generation = generation.name
     say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "
         f"{len(report.failed)} refused")
@@ -176,16 +168,8 @@ def remove(doc_id: str, store_dir: Path, *, progress: Callable[[str], None] | No
     graph = ox.NamedNode(iri.graph("doc", doc_id))
     if not any(g == graph for g in previous.named_graphs()):
         raise KeyError(f"no document {doc_id!r} in {store_dir}")
-    generation = stores.new_generation(store_dir)
-    try:
-        store = ox.Store(str(generation))
+    with stores.writing(store_dir) as (store, generation):
         store.bulk_extend(q for q in previous.quads_for_pattern(None, None, None) if q.graph_name != graph)
         removed = len(previous) - len(store)
-        store.flush()
-        del store
-    except BaseException:
-        stores.discard(generation)
-        raise
-    stores.publish(store_dir, generation)
     say(f"removed {doc_id}: {removed} quads; published {generation.name}")
     return removed

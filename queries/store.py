@@ -12,7 +12,9 @@ import os
 import shutil
 import threading
 import time
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import pyoxigraph as ox
 
@@ -67,6 +69,22 @@ def publish(store_dir: Path, generation: Path) -> None:
 def discard(generation: Path) -> None:
     """Remove an unpublished generation (a failed build)."""
     shutil.rmtree(generation, ignore_errors=True)
+
+
+@contextmanager
+def writing(store_dir: Path) -> Iterator[tuple[ox.Store, Path]]:
+    """A new, writable generation of ``store_dir``, published when the block ends normally and
+    discarded when it raises: ``with writing(dir) as (store, generation): store.bulk_extend(...)``."""
+    generation = new_generation(store_dir)
+    try:
+        store = ox.Store(str(generation))
+        yield store, generation
+        store.flush()
+        del store
+    except BaseException:
+        discard(generation)
+        raise
+    publish(store_dir, generation)
 
 
 def open_read_only(store_dir: Path) -> ox.Store:
