@@ -1,7 +1,7 @@
 """Benchmark: the canned SPARQL queries on pyoxigraph (on-disk store) against rdflib (in memory).
 
     .venv/bin/python bench/sparql.py [--target-quads 1000000] [--repeats 5] [--rdflib-repeats 3]
-                                     [--rdflib-budget 60] [--pyox-budget 90] [--memory-gb 8]
+                                     [--rdflib-budget 60] [--pyox-budget 90] [--memory-gb 8] [--only NAME ...]
 
 Two data sets, both N-Quads files loaded by each engine in the same way:
 
@@ -380,6 +380,8 @@ def main() -> int:
                     help="seconds per query on pyoxigraph: no new run after it, and the query's child process "
                          "is stopped at 1.5x it")
     ap.add_argument("--memory-gb", type=float, default=8.0, help="address-space cap of each engine child")
+    ap.add_argument("--only", action="append", metavar="NAME",
+                    help="run only this canned query (repeatable; for quick iteration, default: all six)")
     ap.add_argument("--child", choices=["prepare", "pyox-load", "pyox-query", "rdflib"], help=argparse.SUPPRESS)
     ap.add_argument("--workdir", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--data", type=Path, help=argparse.SUPPRESS)
@@ -407,6 +409,13 @@ def main() -> int:
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="nqikg-bench-sparql-"))
     texts = query_texts()
+    if a.only:
+        unknown = sorted(set(a.only) - set(texts))
+        if unknown:
+            say(f"unknown query {', '.join(unknown)}; known: {', '.join(texts)}")
+            shutil.rmtree(workdir, ignore_errors=True)
+            return 2
+        texts = {n: t for n, t in texts.items() if n in a.only}
     names = list(texts)
     frozen = workdir / "queries.json"
     frozen.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
@@ -520,7 +529,7 @@ def main() -> int:
         print()
         print(f"query texts frozen at the start (sha256 {digest}): " + ", ".join(
             f"{n} {hashlib.sha256(texts[n].encode()).hexdigest()[:8]}" for n in names))
-        print("parameters: " + "; ".join(f"{k} {v}" for k, v in PARAMS.items() if v))
+        print("parameters: " + "; ".join(f"{k} {v}" for k, v in PARAMS.items() if v and k in texts))
         print(f"pyoxigraph: median of up to {a.repeats} runs (no new run after {a.pyox_budget:.0f} s; stopped at "
               f"{a.pyox_budget * 1.5:.0f} s); rdflib: median of up to {a.rdflib_repeats} runs within "
               f"{a.rdflib_budget:.0f} s per query (over budget counts as {a.rdflib_budget:.0f} s: a lower bound); "
