@@ -31,8 +31,12 @@ def cmd_remove(args) -> int:
 
 
 def cmd_extract(args) -> int:
-    from ..ingest.extract import extract_jsonl
-    n = extract_jsonl(args.input, args.output)
+    from ..ingest.extract import ExtractError, extract_jsonl
+    try:
+        n = extract_jsonl(args.input, args.output)
+    except ExtractError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     print(f"{n} lines extracted -> {args.output}", file=sys.stderr)
     return 0
 
