@@ -37,6 +37,7 @@ from . import indicators, patterns
 from .facts import link_facts
 from .lexmatch import LexiconMatcher
 from .patterns import Cand
+from .reader import UnreadableInput, decode
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LABELS = ("ORG", "LOC", "POLICY", "METROLOGY", "STANDARD", "TESTING", "CERTIFICATION",
@@ -386,7 +387,6 @@ class Extractor:
             if not _overlaps(c, taken):
                 take(c)
         # 3. weaker patterns (organisation heads), then lexicon, longest first
-        ner_labels = {(c.start, c.end): c.label for c in ner}
         rest = [c for c in pats if c.priority < 70] + [
             c for c in lex if (c.end - c.start) >= self.fill_min_len and (self.fill_labels is None or c.label in self.fill_labels)]
         for c in sorted(rest, key=lambda c: (-(c.end - c.start), -c.priority, c.start)):
@@ -466,46 +466,6 @@ class Extractor:
 
 
 # ---------------------------------------------------------------------- files
-def _decode(data: bytes, path: str) -> str:
-    if not data:
-        return ""
-    if data.startswith(codecs.BOM_UTF8):
-        return data[3:].decode("utf-8")
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    sample = data[:4096]
-    if sample.count(b"\x00") > len(sample) // 8:
-        # UTF-16 without BOM has a zero in every other byte of ASCII text
-        even, odd = sample[0::2].count(0), sample[1::2].count(0)
-        enc = "utf-16-le" if odd > even else "utf-16-be"
-        try:
-            text = data.decode(enc)
-            if _looks_textual(text):
-                return text
-        except UnicodeDecodeError:
-            pass
-        raise ExtractError(f"{path}: binary file, not text (NUL bytes); expected UTF-8 JSON Lines")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    for enc in ("gb18030",):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
-            continue
-        if _looks_textual(text):
-            return text
-    raise ExtractError(f"{path}: binary or undecodable file (not UTF-8, GBK/GB18030 or UTF-16)")
-
-
-def _looks_textual(text: str) -> bool:
-    if not text:
-        return True
-    bad = sum(1 for ch in text[:4000] if (ord(ch) < 32 and ch not in "\n\r\t") or 0xE000 <= ord(ch) <= 0xF8FF)
-    return bad <= len(text[:4000]) // 100
-
-
 def read_jsonl(path: str | Path) -> Iterator[dict]:
     """{"id","text"} records of a JSON Lines file, whatever its encoding; errors name file and line."""
     path = str(path)
@@ -521,7 +481,10 @@ def read_jsonl(path: str | Path) -> Iterator[dict]:
         if utf8:
             lines = (raw.decode("utf-8-sig" if n == 1 else "utf-8", errors="strict") for n, raw in enumerate(fh, 1))
         else:
-            lines = iter(_decode(fh.read(), path).splitlines())
+            try:
+                lines = iter(decode(fh.read(), path).text.splitlines())
+            except UnreadableInput as exc:
+                raise ExtractError(str(exc)) from None
         n = 0
         try:
             for n, line in enumerate(lines, 1):
