@@ -26,13 +26,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from common import say
 from urllib.parse import quote
 
 from nqikg.api.launcher import ServerProcess, free_port
-
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 def serve(store: Path, port: int) -> None:

@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import shutil
 import statistics
 import subprocess
@@ -32,21 +31,7 @@ import tempfile
 import time
 from pathlib import Path
 
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def peak_memory() -> dict:
-    hwm = None
-    try:
-        for line in open("/proc/self/status", encoding="ascii"):
-            if line.startswith("VmHWM:"):
-                hwm = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"peak_mb": hwm if hwm is not None else maxrss, "ru_maxrss_mb": maxrss}
+from common import peak_memory, say
 
 
 def make_input(folder: Path, factor: int) -> tuple[list[Path], int]:

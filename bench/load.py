@@ -30,6 +30,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import say
+
 from nqikg.api.launcher import ServerProcess
 
 SEARCHES = ["计量", "国务院", "标准化", "检验检测", "认证认可", "工业母机", "传感器", "质量基础设施",
@@ -43,10 +45,6 @@ SPARQL_PARAMS = {
     "organisation_outputs": {"organisation": "国务院"},
     "policy_product": {"document": "000_aebc9cceb4f1775c", "product": "工业母机"},
 }
-
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
 
 
 def percentile(values: list[float], p: float) -> float:
