@@ -3,6 +3,8 @@ embedded Bolt server with a property graph loaded."""
 from __future__ import annotations
 
 import contextlib
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -53,3 +55,21 @@ def _embedded_bolt(graph, root_dir: Path, query_timeout: float | None = 2.0):
 def embedded_bolt():
     """``with embedded_bolt(graph, root_dir, query_timeout=2.0) as server:`` -- for module-scoped servers."""
     return _embedded_bolt
+
+
+_exit_status = 0
+
+
+def pytest_sessionfinish(session, exitstatus):
+    global _exit_status
+    _exit_status = int(exitstatus)
+
+
+def pytest_unconfigure(config):
+    """ArcadeDB's in-process JVM (the embedded Bolt server) can crash or hang CPython's interpreter
+    teardown once every test has finished and reported; leave with pytest's own exit status instead."""
+    jpype = sys.modules.get("jpype")
+    if jpype is not None and jpype.isJVMStarted():
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status)
