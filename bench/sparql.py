@@ -66,6 +66,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from common import peak_memory, say
+
 # sensible parameter values, taken from the corpus graph
 PARAMS: dict[str, dict[str, str]] = {
     "bottleneck_coverage": {"product": "工业母机"},
@@ -78,23 +80,6 @@ PARAMS: dict[str, dict[str, str]] = {
 
 # IRI path segments of reference / provenance nodes: never renamed in a clone
 KEEP_SEGMENTS = {"doc", "gbt4754", "ics", "sei", "scheme", "source", "spec"}
-
-
-def say(msg: str) -> None:
-    print(msg, file=sys.stderr, flush=True)
-
-
-def peak_memory() -> dict:
-    """This process's peak RSS: VmHWM (own address space) and ru_maxrss (inherits the parent's peak)."""
-    hwm = None
-    try:
-        for line in open("/proc/self/status", encoding="ascii"):
-            if line.startswith("VmHWM:"):
-                hwm = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"peak_mb": hwm if hwm is not None else maxrss, "ru_maxrss_mb": maxrss}
 
 
 _FROZEN: dict[str, str] | None = None
@@ -333,7 +318,7 @@ def child(args: list[str], deadline_s: float, on_line=None) -> list[dict]:
     """Run this script as a child, read its JSON lines until it exits or ``deadline_s`` passes."""
     cmd = [sys.executable, os.path.abspath(__file__), *args]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, text=True, env=dict(os.environ, PYTHONUNBUFFERED="1"))
-    events, buf = [], ""
+    events = []
     end = time.monotonic() + deadline_s
     try:
         while True:
