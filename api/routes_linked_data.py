@@ -19,6 +19,7 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
 from ..queries import lookup
+from ..queries.sparql import parse_accept
 from .deps import ERRORS, Graph, graph
 
 router = APIRouter(tags=["linked data"])
@@ -43,25 +44,13 @@ def negotiate(accept: str | None) -> str | None:
     """The format to answer with for an Accept header (None when nothing acceptable is offered)."""
     if not accept or not accept.strip():
         return DEFAULT
-    offers = []
-    for n, part in enumerate(accept.split(",")):
-        fields = [f.strip() for f in part.split(";")]
-        media = fields[0].lower()
-        q = 1.0
-        for f in fields[1:]:
-            if f.lower().startswith("q="):
-                try:
-                    q = float(f[2:])
-                except ValueError:
-                    q = 0.0
-        if q <= 0:
-            continue
+    wildcards = {"*/*": DEFAULT, "text/*": "ttl", "application/*": "nt"}
+    for media in parse_accept(accept):
         if media in MEDIA:
-            offers.append((q, 2, -n, MEDIA[media]))
-        elif media in ("*/*", "text/*", "application/*"):
-            fmt = {"*/*": DEFAULT, "text/*": "ttl", "application/*": "nt"}[media]
-            offers.append((q, 0, -n, fmt))
-    return max(offers)[3] if offers else None
+            return MEDIA[media]
+        if media in wildcards:
+            return wildcards[media]
+    return None
 
 
 def serialize(triples: list[ox.Triple], fmt: str) -> bytes:

@@ -159,8 +159,9 @@ FORMAT_NAMES: dict[str, str] = {
 }
 
 
-def _parse_accept(accept: str | None) -> list[str]:
-    """Media ranges of an Accept header, best first (q=0 dropped, order kept among equals)."""
+def parse_accept(accept: str | None) -> list[str]:
+    """Media ranges of an Accept header, best first: by q, then specific types before wildcards,
+    then in the order given (q=0 dropped)."""
     ranges = []
     for n, part in enumerate((accept or "").split(",")):
         fields = [f.strip() for f in part.split(";")]
@@ -175,14 +176,14 @@ def _parse_accept(accept: str | None) -> list[str]:
                 except ValueError:
                     q = 0.0
         if q > 0:
-            ranges.append((-q, n, media))
-    return [media for _, _, media in sorted(ranges)]
+            ranges.append((-q, "*" in media, n, media))
+    return [media for *_, media in sorted(ranges)]
 
 
 def negotiate(accept: str | None, kind: str):
     """(media type, pyoxigraph format) for a result of ``kind`` ("solutions", "boolean" or "graph")."""
     table = GRAPH_TYPES if kind == "graph" else SOLUTION_TYPES
-    ranges = _parse_accept(accept)
+    ranges = parse_accept(accept)
     if not ranges:
         return next(iter(table.values()))
     for media in ranges:

@@ -22,12 +22,7 @@ from nqikg.queries import bolt, pg_export
 from nqikg.queries import property_graph as pg
 from nqikg.queries import store as stores
 
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from nqikg.ontology.namespaces import DCT, PROV, RDF, RDFS, SKOS, XSD  # noqa: E402
 N, L = ox.NamedNode, ox.Literal
 
 DOC_ID = "t01_cypher"

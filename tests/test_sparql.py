@@ -30,12 +30,7 @@ CROSS_JOIN = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 CROSS_JOIN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
 
 N, L = ox.NamedNode, ox.Literal
-RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
-SKOS = "http://www.w3.org/2004/02/skos/core#"
-PROV = "http://www.w3.org/ns/prov#"
-DCT = "http://purl.org/dc/terms/"
-XSD = "http://www.w3.org/2001/XMLSchema#"
+from nqikg.ontology.namespaces import DCT, PROV, RDF, RDFS, SKOS, XSD  # noqa: E402
 
 
 def nqi(local: str) -> ox.NamedNode:
