@@ -6,18 +6,29 @@ and holds no graph logic of its own.
 from __future__ import annotations
 
 import logging
+from http import HTTPStatus
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from .. import __version__
 from ..queries.store import LiveStore, StoreNotFound
+from . import (routes_admin, routes_analytics, routes_cypher, routes_documents, routes_entities, routes_gaps,
+               routes_health, routes_linked_data, routes_pages, routes_sparql)
 from .settings import Settings
 
 log = logging.getLogger("nqikg.api")
+STATIC = Path(__file__).resolve().parent / "static"
+
+# one router per group of routes; a router's own lifespan (the SPARQL worker pool, the Bolt server) is merged in
+ROUTERS = (routes_health.router, routes_sparql.router, routes_entities.router, routes_documents.router,
+           routes_gaps.router, routes_linked_data.router, routes_pages.router, routes_analytics.router,
+           routes_admin.router, routes_cypher.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -62,29 +73,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.exception("unhandled error on %s %s", request.method, request.url.path)
         return JSONResponse({"error": "internal error", "detail": type(exc).__name__}, status_code=500)
 
-    from . import routes_health
-    app.include_router(routes_health.router)
-    from . import routes_sparql  # /sparql, /api/export/{format}, /context.jsonld; starts the query pool
-    app.include_router(routes_sparql.router)
-    # routers of the other route groups are included below, one line each
-    from . import routes_documents, routes_entities, routes_gaps, routes_linked_data, routes_pages
-    app.include_router(routes_entities.router)
-    app.include_router(routes_documents.router)
-    app.include_router(routes_gaps.router)
-    app.include_router(routes_linked_data.router)
-    app.include_router(routes_pages.router)
-    from . import routes_admin, routes_analytics
-    app.include_router(routes_analytics.router)
-    app.include_router(routes_admin.router)
-    from . import routes_cypher; app.include_router(routes_cypher.router)  # POST /cypher; its lifespan runs the Bolt server
-    from fastapi.staticfiles import StaticFiles
-    from pathlib import Path as _Path
-    app.mount("/static", StaticFiles(directory=str(_Path(__file__).resolve().parent / "static")), name="static")
+    for router in ROUTERS:
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
     return app
 
 
 def _reason(status: int) -> str:
-    from http import HTTPStatus
     try:
         return HTTPStatus(status).phrase.lower()
     except ValueError:
