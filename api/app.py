@@ -17,6 +17,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from .. import __version__
+from ..queries import lookup
 from ..queries.store import LiveStore, StoreNotFound
 from . import (routes_admin, routes_analytics, routes_cypher, routes_documents, routes_entities, routes_gaps,
                routes_health, routes_linked_data, routes_pages, routes_sparql)
@@ -63,6 +64,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         fields = [{"field": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
                   for e in exc.errors()]
         return JSONResponse({"error": "invalid request", "detail": fields}, status_code=422)
+
+    @app.exception_handler(lookup.NotFound)
+    async def unknown_resource(request: Request, exc: lookup.NotFound):
+        return JSONResponse({"error": "not found", "detail": str(exc)}, status_code=404)
 
     @app.exception_handler(StoreNotFound)
     async def no_store(request: Request, exc: StoreNotFound):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from fastapi import HTTPException, Request
+from fastapi import Request
 
 from ..queries import lookup
 from .models import Error
@@ -21,10 +21,6 @@ def graph(request: Request) -> Graph:
     live = request.app.state.store
     store = live.get()
     return Graph(store, lookup.index_for(store, live.generation))
-
-
-def not_found(exc: lookup.NotFound) -> HTTPException:
-    return HTTPException(status_code=404, detail=str(exc))
 
 
 ERRORS = {404: {"model": Error, "description": "Unknown resource (JSON error with a message)"},

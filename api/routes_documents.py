@@ -4,7 +4,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Path, Query
 
 from ..queries import lookup
-from .deps import ERRORS, Graph, graph, not_found
+from .deps import ERRORS, Graph, graph
 from .models import DocumentDetail, DocumentList
 
 router = APIRouter(prefix="/api", tags=["lookup"])
@@ -22,7 +22,4 @@ def get_document(doc_id: str = Path(max_length=200, description="document id (fi
                  limit: int = Query(50, ge=1, le=200, description="sentences per page"),
                  offset: int = Query(0, ge=0, le=1_000_000),
                  g: Graph = Depends(graph)) -> DocumentDetail:
-    try:
-        return DocumentDetail.model_validate(lookup.document(g.store, g.index, doc_id, limit=limit, offset=offset))
-    except lookup.NotFound as exc:
-        raise not_found(exc) from None
+    return DocumentDetail.model_validate(lookup.document(g.store, g.index, doc_id, limit=limit, offset=offset))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from ..queries import lookup
-from .deps import ERRORS, Graph, graph, not_found
+from .deps import ERRORS, Graph, graph
 from .models import EntityDetail, IndustryDetail, SearchResult, StandardDetail
 
 router = APIRouter(prefix="/api", tags=["lookup"])
@@ -40,10 +40,7 @@ def search_entities(
 def get_entity(id: str = Path(description="IRI path after {base}id/, e.g. org/国家市场监督管理总局 "
                               "(percent-encoded, slashes kept)"),
                g: Graph = Depends(graph)) -> EntityDetail:
-    try:
-        return EntityDetail.model_validate(lookup.entity(g.store, g.index, id))
-    except lookup.NotFound as exc:
-        raise not_found(exc) from None
+    return EntityDetail.model_validate(lookup.entity(g.store, g.index, id))
 
 
 @router.get("/standards/{code:path}", response_model=StandardDetail, responses=ERRORS,
@@ -51,17 +48,11 @@ def get_entity(id: str = Path(description="IRI path after {base}id/, e.g. org/�
 def get_standard(code: str = Path(description="code as written, normalised before lookup: GB/T4754—2017 → "
                                   "GB/T 4754-2017; without a year the latest edition is returned"),
                  g: Graph = Depends(graph)) -> StandardDetail:
-    try:
-        return StandardDetail.model_validate(lookup.standard(g.store, g.index, code))
-    except lookup.NotFound as exc:
-        raise not_found(exc) from None
+    return StandardDetail.model_validate(lookup.standard(g.store, g.index, code))
 
 
 @router.get("/industries/{gb4754_code}", response_model=IndustryDetail, responses=ERRORS,
             summary="A GB/T 4754-2017 industry class, its sub-classes and the NQI elements supporting it")
 def get_industry(gb4754_code: str = Path(max_length=8, description="门类 letter (C), 大类 (36), 中类 (361) or 小类 (3612)"),
                  g: Graph = Depends(graph)) -> IndustryDetail:
-    try:
-        return IndustryDetail.model_validate(lookup.industry(g.store, g.index, gb4754_code))
-    except lookup.NotFound as exc:
-        raise not_found(exc) from None
+    return IndustryDetail.model_validate(lookup.industry(g.store, g.index, gb4754_code))

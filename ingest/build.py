@@ -22,7 +22,7 @@ from ..ontology import iri, reference, vocab
 from ..queries import store as stores
 from .link import Linker
 from .normalize import normalize
-from .reader import UnreadableInput, read_text
+from .reader import UnreadableInput, decode
 from .relate import Mention, relate
 from .sentences import split_sentences
 from .to_rdf import DocumentInfo, DocumentWriter, SentenceRecord, sha256
@@ -66,8 +66,11 @@ class SourceDocument:
 
 def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
     """Decode a file (raises UnreadableInput naming it) and describe it."""
-    decoded = read_text(path)
-    data = Path(path).read_bytes()
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise UnreadableInput(f"{path}: cannot read ({exc.strerror})") from None
+    decoded = decode(data, str(path))
     title = next((line.strip() for line in decoded.text.splitlines() if line.strip()), "")[:120]
     info = DocumentInfo(doc_id or document_id(Path(path)), title or Path(path).stem, Path(path).name,
                         sha256(data), decoded.encoding)

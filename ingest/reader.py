@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import codecs
 from dataclasses import dataclass
-from pathlib import Path
 
 
 class UnreadableInput(ValueError):
@@ -71,13 +70,3 @@ def _control_ratio(text: str) -> float:
     sample = text[:20000]
     bad = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\r\t\f")
     return bad / max(1, len(sample))
-
-
-def read_text(path: Path) -> Decoded:
-    """Read and decode a file; errors name the file."""
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UnreadableInput(f"{path}: cannot read ({exc.strerror})") from None
-    return decode(data, str(path))
