@@ -4,7 +4,7 @@
 
 The shared corpus is repeated (document by document) to the requested size.
 The pipeline is read → normalise → split sentences → Extractor.annotate
-(lexicon, patterns, features, NER, merge, facts), streaming, results
+(character tokens, lexicon, tagger, patterns, merge, facts), streaming, results
 counted and dropped.  Each run happens in a fresh child process, which first
 times ``jieba.lcut`` on the same documents (median of three passes) and then
 the pipeline, so both are measured side by side under the same machine load;

@@ -5,14 +5,15 @@
     extract_jsonl("in.jsonl", "out.jsonl")     # {"id","text"} lines -> exchange format lines
     evaluate("gold.jsonl")                     # the referee's scores
 
-Pipeline per text: pattern rules (codes, 《》 titles, values, organisation
-heads) + lexicon matcher (ontology vocabulary and reference schemes) + the
-trained spaCy NER (character tokens, ``ingest/model``) → merge into
+Pipeline per text: the spaCy pipeline of ``ingest/model`` (one token per
+character, then the trained character tagger of :mod:`.tagger`, which also
+runs the lexicon matcher over the ontology vocabulary and reference schemes)
++ pattern rules (codes, 《》 titles, values, organisation heads) → merge into
 non-overlapping spans → facts (indicator/value/subject/year).
 
 Merge policy (chosen by measurement on the held-out training split):
-  0. the NER reads the lexicon matches and jieba word boundaries as token
-     features (ingest/features.py), so it learns how far to trust the lexicon;
+  0. the tagger reads the lexicon matches as features, so it learns how far
+     to trust the lexicon;
   1. pattern spans of regular shape (standard/spec codes, 《》 titles, VALUE) win;
   2. NER spans (cleaned: edge function words trimmed, no clause punctuation,
      no VALUE), a vocabulary term that strictly contains a NER span replaces it;
@@ -261,8 +262,7 @@ class Extractor:
         # an unambiguous vocabulary term found exactly where the NER put a span of another label
         # keeps its vocabulary label (measured: +0.6 to +1.3 points strict F1)
         self.lexicon_label_override = True
-        self.split_tails = False
-        self.org_over_ner = True  # measured: splitting a NER span at a vocabulary tail costs 0.4-0.6 points
+        self.org_over_ner = True  # step 1b of the merge policy (德国 + 联邦物理技术研究院 -> one ORG)
         self.batch_size = batch_size
         self.n_process = n_process
 
@@ -273,7 +273,7 @@ class Extractor:
             return cls._instance
         import spacy
 
-        from . import features  # noqa: F401  (registers the nqi_features component the model names)
+        from . import tagger  # noqa: F401  (registers the nqi_ner component the model names)
         path = Path(model_dir) if model_dir else MODEL_DIR
         nlp = spacy.load(path) if (path / "config.cfg").exists() else None
         ex = cls(nlp, **kw)
@@ -321,11 +321,11 @@ class Extractor:
             out.append(Cand(s, e, c.label, c.source, c.priority))
         return out
 
-    def _merge(self, text: str, ner: list[Cand]) -> list[dict]:
+    def _merge(self, text: str, ner: list[Cand], matches: list | None = None) -> list[dict]:
         pats = patterns.find_all(text)
         ner = self._clean_ner(text, ner)
         blocked: list[tuple[int, int]] = []
-        lex = self.matcher.cands(text) if self.use_lexicon else []
+        lex = self.matcher.cands(text, matches) if self.use_lexicon else []
         if lex and ner:
             # a vocabulary term that strictly contains NER spans (and crosses none) replaces them
             keep = []
@@ -339,19 +339,6 @@ class Extractor:
                 else:
                     keep.append(c)
             ner = list({(c.start, c.end): c for c in keep}.values())
-            # a NER span that ends with a vocabulary term of another label is two entities
-            # (锂离子电池 + 产品质量国家监督抽查)
-            split = []
-            for c in ner:
-                tails = [l for l in lex if c.start + 2 <= l.start and l.end == c.end and l.end - l.start >= 4
-                         and l.label != c.label]
-                if tails and self.split_tails:
-                    t = min(tails, key=lambda l: l.start)
-                    split.append(Cand(c.start, t.start, c.label, c.source, c.priority))
-                    split.append(Cand(t.start, t.end, t.label, "lexicon", c.priority, t.concept))
-                else:
-                    split.append(c)
-            ner = split
             if self.lexicon_label_override:
                 exact = {}
                 for l in lex:
@@ -433,21 +420,23 @@ class Extractor:
         if self.n_process > 1:
             kw["n_process"] = self.n_process
         ner: list[Cand] = []
+        matches: list = []
         got = 0
         for doc, off in self.nlp.pipe(chunks(), **kw):
             ner.extend(Cand(off + e.start_char, off + e.end_char, e.label_, "ner", 50) for e in doc.ents)
+            matches.extend((off + s, off + e, labels, canon) for s, e, labels, canon in doc.user_data.get("lexicon", ()))
             got += 1
             while pending and got >= pending[0][1]:
                 text, n = pending.pop(0)
                 got -= n
-                yield self._result(text, ner)
-                ner = []
+                yield self._result(text, ner, matches if n == 1 else None)
+                ner, matches = [], []
         while pending:  # empty inputs at the end
             text, _ = pending.pop(0)
             yield self._result(text, [])
 
-    def _result(self, text: str, ner: list[Cand]) -> dict:
-        ents = self._merge(text, ner)
+    def _result(self, text: str, ner: list[Cand], matches: list | None = None) -> dict:
+        ents = self._merge(text, ner, matches)
         if self.use_indicator_rule:
             extra = indicators.candidates(text, ents)
             if extra:
@@ -541,12 +530,11 @@ def _referee():
     return None
 
 
-def evaluate(gold_path: str | Path, extractor: Extractor | None = None, pred_path: str | Path | None = None) -> dict:
-    """Run the extractor on the texts of ``gold_path`` and score it exactly as the referee does."""
+def score_rows(gold_rows: dict[str, dict], extractor: Extractor | None = None,
+               pred_path: str | Path | None = None) -> dict:
+    """Run the extractor on the texts of ``gold_rows`` (id -> exchange-format record) and score
+    it exactly as the referee does; ``pred_path`` keeps the predictions."""
     ex = extractor or Extractor.load()
-    gold_rows = {}
-    for rec in read_jsonl(gold_path):
-        gold_rows[rec["id"]] = rec
     pred = {}
     for rid, result in zip(gold_rows, ex.annotate(r["text"] for r in gold_rows.values())):
         pred[rid] = {"id": rid, "text": gold_rows[rid]["text"], **result}
@@ -558,6 +546,11 @@ def evaluate(gold_path: str | Path, extractor: Extractor | None = None, pred_pat
     if ref is None:
         raise FileNotFoundError("the referee scorer tools/score_extraction.py is not in the shared folder")
     return ref.score(gold_rows, pred)
+
+
+def evaluate(gold_path: str | Path, extractor: Extractor | None = None, pred_path: str | Path | None = None) -> dict:
+    """Score the extractor on the gold file ``gold_path`` as the referee does."""
+    return score_rows({rec["id"]: rec for rec in read_jsonl(gold_path)}, extractor, pred_path)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,6 +18,8 @@ Rules (ANNOTATION.md, "Facts"), checked on the annotated training records
   a respectively-list (东部、中部…分别为 a、b), else the nearest in the
   indicator's own clause, else the topic of the sentence part; comparison
   targets (与国际标准…) are skipped; none when nothing fits;
+* a value in a later clause stated as a target (设定的目标（86）) belongs to
+  the indicator before it, up to MAX_TARGET_GAP characters away;
 * year: a year mention (2019年, 到2025年) in the same part, nearest before the
   value, else the first one after it.
 """
@@ -30,6 +32,7 @@ SUBJECT_LABELS = ("PRODUCT", "INDUSTRY", "LOC", "ORG", "METROLOGY", "TESTING", "
 _PART_END = re.compile(r"[。！？；!?;]")
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s?年(?!代)")
 MAX_GAP = 40  # characters between an indicator and its value
+MAX_TARGET_GAP = 80  # characters between an indicator and a later clause stating its target
 LIST_SEGMENT = 10  # a comma clause continuing a list of values ("，美国34.30%") is at most this long before its value
 # a value right after these words is a change or a share, not the level of the indicator
 _CHANGE = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年|增长了?|增加了?|下降了?|减少了?|提高了?|降低了?|上升了?|回落|增幅|降幅|增速)\s?(?:约|近|超过|达到?|为)?\s?$")
@@ -98,6 +101,14 @@ def _subject(text: str, part: list[dict], ind: dict, v: dict, vals: list[dict], 
     return (primary or pre)[0]["text"]
 
 
+def _is_target(text: str, ps: int, v: dict) -> bool:
+    """A value stated as a target: 目标 in its clause (设定的目标（86）, 设定的94%目标)."""
+    cs = ps
+    for m in _CLAUSE_SEP.finditer(text, ps, v["start"]):
+        cs = m.end()
+    return "目标" in text[cs:v["end"] + 3]
+
+
 def _year(years: list[tuple[int, str]], ps: int, pe: int, v: dict) -> str | None:
     """A year mention of the part, nearest before the value, else the first after it."""
     in_part = [(p, y) for p, y in years if ps <= p < pe]
@@ -126,8 +137,8 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                 cand = before[-1]
                 gap = text[cand["end"]:v["start"]]
                 lead = text[max(ps, v["start"] - 8):v["start"]]
-                if _CHANGE.search(lead) and not _GROWTH_IND.search(cand["text"]) and (
-                        _YOY.search(lead) or any(ind_ is cand for ind_ in linked.values())):
+                if _CHANGE.search(lead) and not _GROWTH_IND.search(cand["text"]) and any(
+                        ind_ is cand for ind_ in linked.values()):
                     continue  # …3585.92亿元，同比增长11.19%: a change after the level, not the level
                 # 4. an alias in brackets right after the indicator: 平均无故障时间（MTBF）
                 if len(before) >= 2 and re.fullmatch(r"\s*[（(]\s*", text[before[-2]["end"]:cand["start"]]) \
@@ -168,6 +179,8 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                         if len(seg) <= LIST_SEGMENT and prev_vals and linked.get(prev_vals[-1]["start"]) is cand \
                                 and (names or bare or _YEAR.search(seg) or _COMPARE.search(seg)):
                             ind = cand
+            if ind is None and before and v["start"] - before[-1]["end"] <= MAX_TARGET_GAP and _is_target(text, ps, v):
+                ind = before[-1]  # …达到85.6，接近《纲要》设定的目标（86，2025年目标）: targets are facts too
             if ind is None:
                 continue
             linked[v["start"]] = ind

@@ -1,8 +1,9 @@
 """Lexicon matcher: every occurrence of a surface of :mod:`nqikg.ontology.lexicon` in a text.
 
 An equivalent of spaCy's PhraseMatcher for character-tokenised text, built
-as a first-character index over the lexicon surfaces (longest first), which
-is several times faster than matching on Doc objects.  Matches may overlap;
+as a hash lookup of the substrings at each position whose lengths occur
+among the surfaces starting with that character, which is several times
+faster than matching on Doc objects.  Matches may overlap;
 the merge step chooses.
 """
 from __future__ import annotations
@@ -21,11 +22,13 @@ _MIN_LEN = 2
 
 @dataclass
 class LexiconMatcher:
-    index: dict  # first char -> list of (surface, labels tuple, canonical)
+    surfaces: dict  # surface -> (labels tuple, canonical)
+    lengths: dict   # first char -> surface lengths starting with it, longest first
 
     @classmethod
     def build(cls) -> "LexiconMatcher":
-        idx: dict[str, list] = {}
+        surfaces: dict[str, tuple] = {}
+        lengths: dict[str, set] = {}
         for surface, entries in lexicon.surfaces().items():
             if len(surface) < _MIN_LEN:
                 continue
@@ -33,29 +36,36 @@ class LexiconMatcher:
             for e in entries:
                 if e.label not in labels:
                     labels.append(e.label)
-            idx.setdefault(surface[0], []).append((surface, tuple(labels), entries[0].canonical))
-        for v in idx.values():
-            v.sort(key=lambda x: -len(x[0]))
-        return cls(idx)
+            surfaces[surface] = (tuple(labels), entries[0].canonical)
+            lengths.setdefault(surface[0], set()).add(len(surface))
+        return cls(surfaces, {ch: sorted(v, reverse=True) for ch, v in lengths.items()})
 
     def find(self, text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
         """All matches as (start, end, labels, canonical); latin surfaces only at word boundaries."""
         out = []
-        idx = self.index
+        lengths, surfaces = self.lengths, self.surfaces
         n = len(text)
         for i, ch in enumerate(text):
-            cands = idx.get(ch)
-            if not cands:
+            ls = lengths.get(ch)
+            if ls is None:
                 continue
-            for surface, labels, canon in cands:
-                if text.startswith(surface, i):
-                    e = i + len(surface)
-                    if surface[0].isascii() and surface[0].isalnum() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum():
-                        continue
-                    if surface[-1].isascii() and surface[-1].isalnum() and e < n and text[e].isascii() and text[e].isalnum():
-                        continue
-                    out.append((i, e, labels, canon))
+            for k in ls:
+                if i + k > n:
+                    continue
+                hit = surfaces.get(text[i:i + k])
+                if hit is None:
+                    continue
+                e = i + k
+                if ch.isascii() and ch.isalnum() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum():
+                    continue
+                last = text[e - 1]
+                if last.isascii() and last.isalnum() and e < n and text[e].isascii() and text[e].isalnum():
+                    continue
+                out.append((i, e, hit[0], hit[1]))
         return out
 
-    def cands(self, text: str) -> list[Cand]:
-        return [Cand(s, e, labels[0], "lexicon", 30, canon) for s, e, labels, canon in self.find(text)]
+    def cands(self, text: str, matches: list | None = None) -> list[Cand]:
+        """The matches (found now unless given) as merge candidates."""
+        if matches is None:
+            matches = self.find(text)
+        return [Cand(s, e, labels[0], "lexicon", 30, canon) for s, e, labels, canon in matches]

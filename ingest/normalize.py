@@ -109,6 +109,8 @@ class _Builder:
 
 
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
+# a line whose Chinese words are separated by spaces is a row of table cells, not prose
+_TABLE_ROW = re.compile(r"[\u4e00-\u9fff][ \t\u3000]+[\u4e00-\u9fff]")
 
 
 def normalize(raw: str) -> Normalized:
@@ -149,6 +151,8 @@ def normalize(raw: str) -> Normalized:
             starts_item = bool(_ITEM_START.match(raw, s, min(e, s + 12)))
             if ends_terminal or heading_like or starts_item:
                 b.add_sep("\n", pe)
+            elif _TABLE_ROW.search(raw, ps, pe) or _TABLE_ROW.search(raw, s, e):
+                b.add_sep(" ", pe)  # rows of a flattened table: cells stay apart (国际先进水平 | 数控机床)
             elif is_cjk(a) or is_cjk(c):
                 pass  # hard break inside a Chinese sentence: removed
             else:

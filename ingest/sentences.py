@@ -27,12 +27,29 @@ class Sentence:
     source_end: int
 
 
+def _char_class(pred) -> re.Pattern:
+    """A regex class of the code points of the CJK blocks (see :func:`is_cjk`) for which ``pred`` holds."""
+    ranges, start = [], None
+    for o in range(0x2000, 0x30000):
+        ok = is_cjk(chr(o)) and pred(chr(o))
+        if ok and start is None:
+            start = o
+        elif not ok and start is not None:
+            ranges.append(f"{re.escape(chr(start))}-{re.escape(chr(o - 1))}")
+            start = None
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+_CJK_LETTER = _char_class(str.isalpha)
+_LATIN_LETTER = re.compile(r"[A-Za-z]")
+
+
 def is_extractable(text: str) -> bool:
     """False for English-only text, reference entries and number-only table debris."""
-    cjk = sum(1 for ch in text if is_cjk(ch) and ch.isalpha())
+    cjk = len(_CJK_LETTER.findall(text))
     if cjk == 0:
         return False
-    letters = sum(1 for ch in text if ch.isascii() and ch.isalpha())
+    letters = len(_LATIN_LETTER.findall(text))
     if letters > 4 * cjk and cjk < 10:
         return False
     if _REFERENCE.search(text):

@@ -1,0 +1,368 @@
+"""The statistical NER of the extractor: a linear-chain character tagger.
+
+One BIO tag per character over the labels of ANNOTATION.md.  The score of a
+tag sequence is the sum of feature weights of each character's tag plus a
+weight for each pair of neighbouring tags; decoding is Viterbi with the BIO
+constraints (no ``I-X`` after ``O`` or another label).  Training is the
+averaged structured perceptron (Collins 2002).
+
+Features are hashed into a fixed table (``2**BITS`` rows), so the model needs
+no feature dictionary and every step is a numpy array operation over a whole
+batch of sentences: characters and character bigrams/trigrams in a window of
+±2, character classes (CJK, digit, latin, punctuation), and the ontology
+lexicon match covering the character (label and B/I/E/S position), so the
+model learns how far to trust the lexicon, and finds names it does not list
+from their shape and context.
+
+It is a spaCy component (factory ``nqi_ner``): it sets ``doc.ents`` and leaves
+the lexicon matches it computed in ``doc.user_data["lexicon"]`` for the merge
+step.  ``to_disk``/``from_disk`` keep the weights as sparse arrays.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterable, Iterator, Sequence
+
+import numpy as np
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.util import minibatch, registry
+from spacy.vocab import Vocab
+
+from .lexmatch import LexiconMatcher
+
+BITS = 19
+NEG = np.float32(-1e9)  # score of a BIO-invalid tag
+PAD = 2  # sentinel characters between sentences (the widest window is ±2)
+_MASK = np.uint64((1 << 64) - 1)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
+_SALT = [np.uint64(x) for x in (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)]
+
+# (name, parts): each part is (stream, offset); streams: c = code point, k = class, l = lexicon tag,
+# s / e = longest lexicon match starting / ending at the character
+TEMPLATES: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
+    ("bias", ()),
+    ("c0", (("c", 0),)), ("c-1", (("c", -1),)), ("c+1", (("c", 1),)), ("c-2", (("c", -2),)), ("c+2", (("c", 2),)),
+    ("c-1c0", (("c", -1), ("c", 0))), ("c0c+1", (("c", 0), ("c", 1))),
+    ("c-2c-1", (("c", -2), ("c", -1))), ("c+1c+2", (("c", 1), ("c", 2))), ("c-1c+1", (("c", -1), ("c", 1))),
+    ("c-1c0c+1", (("c", -1), ("c", 0), ("c", 1))),
+    ("c-2c-1c0", (("c", -2), ("c", -1), ("c", 0))), ("c0c+1c+2", (("c", 0), ("c", 1), ("c", 2))),
+    ("k-1k0k+1", (("k", -1), ("k", 0), ("k", 1))), ("k-2k-1", (("k", -2), ("k", -1))), ("k+1k+2", (("k", 1), ("k", 2))),
+    ("l0", (("l", 0),)), ("l-1l0", (("l", -1), ("l", 0))), ("l0l+1", (("l", 0), ("l", 1))),
+    ("l0c0", (("l", 0), ("c", 0))),
+    ("s0", (("s", 0),)), ("e0", (("e", 0),)), ("e-1", (("e", -1),)), ("s+1", (("s", 1),)),
+)
+
+# character classes
+_K_PAD, _K_CJK, _K_DIGIT, _K_UPPER, _K_LOWER, _K_SPACE, _K_NUMERAL, _K_OPEN, _K_CLOSE, _K_OTHER = range(10)
+_NUMERALS = np.array([ord(c) for c in "零〇一二两三四五六七八九十百千万亿"], dtype=np.uint64)
+_OPEN = np.array([ord(c) for c in "《“（(「【‘\"'"], dtype=np.uint64)
+_CLOSE = np.array([ord(c) for c in "》”）)」】’"], dtype=np.uint64)
+
+
+def _classes(c: np.ndarray) -> np.ndarray:
+    k = np.full(c.shape, _K_OTHER, dtype=np.uint64)
+    k[(c >= 0x4E00) & (c <= 0x9FFF)] = _K_CJK
+    k[np.isin(c, _NUMERALS)] = _K_NUMERAL
+    k[((c >= 0x30) & (c <= 0x39)) | ((c >= 0xFF10) & (c <= 0xFF19))] = _K_DIGIT
+    k[((c >= 0x41) & (c <= 0x5A)) | ((c >= 0xFF21) & (c <= 0xFF3A))] = _K_UPPER
+    k[((c >= 0x61) & (c <= 0x7A)) | ((c >= 0xFF41) & (c <= 0xFF5A))] = _K_LOWER
+    k[(c == 0x20) | (c == 0x3000) | (c == 0x09)] = _K_SPACE
+    k[np.isin(c, _OPEN)] = _K_OPEN
+    k[np.isin(c, _CLOSE)] = _K_CLOSE
+    k[c == 0] = _K_PAD
+    return k
+
+
+class Tagset:
+    """BIO tags over ``labels``: 0 is O, 1..n are B-label, n+1..2n are I-label (in label order).
+
+    With the B tags and the I tags in two blocks, Viterbi computes O/B scores
+    over every predecessor and I-X scores over just B-X and I-X (the BIO
+    constraint), with slices instead of a full tags x tags step."""
+
+    def __init__(self, labels: Sequence[str]):
+        self.labels = tuple(labels)
+        n = self.n = len(self.labels)
+        self.names = ["O"] + [f"B-{lab}" for lab in self.labels] + [f"I-{lab}" for lab in self.labels]
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def encode(self, n: int, spans: Iterable[tuple[int, int, str]]) -> np.ndarray:
+        tags = np.zeros(n, dtype=np.int64)
+        index = {lab: i for i, lab in enumerate(self.labels)}
+        for s, e, lab in spans:
+            i = index.get(lab)
+            if i is None or not 0 <= s < e <= n:
+                continue
+            tags[s] = 1 + i
+            tags[s + 1:e] = 1 + self.n + i
+        return tags
+
+    def decode(self, tags: np.ndarray) -> list[tuple[int, int, str]]:
+        out, start, cur, n = [], None, -1, self.n
+        for i, t in enumerate(tags.tolist() + [0]):
+            if start is not None and t != 1 + n + cur:
+                out.append((start, i, self.labels[cur]))
+                start = None
+            if 1 <= t <= n:
+                start, cur = i, t - 1
+        return out
+
+
+class Featurizer:
+    """Hashed feature rows of every character of a batch of sentences."""
+
+    def __init__(self, matcher: LexiconMatcher, lexicon_labels: Sequence[str], bits: int = BITS):
+        self.matcher = matcher
+        self.bits = bits
+        self.lex_index = {lab: i for i, lab in enumerate(lexicon_labels)}
+        self.lex_ambiguous = len(lexicon_labels)
+
+    def lexicon_streams(self, text: str, matches) -> np.ndarray:
+        """Three rows per character: the longest lexicon match covering it (1 + 4 * label +
+        position B/I/E/S, non-overlapping, longest first), and the longest match starting and
+        ending there, overlaps included (1 + 4 * label + length bucket 2/3/4/5+)."""
+        out = np.zeros((3, len(text)), dtype=np.uint64)
+        tags, starts, ends = out
+        for s, e, labels, _ in sorted(matches, key=lambda m: (m[0] - m[1], m[0])):
+            lab = self.lex_index.get(labels[0], self.lex_ambiguous) if len(labels) == 1 else self.lex_ambiguous
+            base = 1 + 4 * lab
+            size = base + min(e - s, 5) - 2
+            if not starts[s]:
+                starts[s] = size
+            if not ends[e - 1]:
+                ends[e - 1] = size
+            if tags[s:e].any():
+                continue
+            if e - s == 1:
+                tags[s] = base + 3
+            else:
+                tags[s] = base
+                tags[s + 1:e - 1] = base + 1
+                tags[e - 1] = base + 2
+        return out
+
+    def rows(self, texts: Sequence[str], matches: Sequence[list]) -> tuple[np.ndarray, np.ndarray]:
+        """(H, offsets): H[t, i] is the row of template t for character i of the concatenated texts;
+        text j covers rows offsets[j]:offsets[j+1]."""
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=offsets[1:])
+        total = int(offsets[-1])
+        width = total + PAD * (len(texts) + 1)
+        code = np.zeros(width, dtype=np.uint64)
+        lex = np.zeros((3, width), dtype=np.uint64)
+        # position of character i of the concatenation in the padded stream
+        pos = np.arange(total, dtype=np.int64) + PAD * (1 + np.repeat(np.arange(len(texts)), lengths))
+        if total:
+            code[pos] = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
+            lex[:, pos] = np.concatenate([self.lexicon_streams(t, m) for t, m in zip(texts, matches)], axis=1)
+        streams = {"c": code, "k": _classes(code), "l": lex[0], "s": lex[1], "e": lex[2]}
+        H = np.empty((len(TEMPLATES), total), dtype=np.int64)
+        shift = np.uint64(64 - self.bits)
+        with np.errstate(over="ignore"):
+            for t, (_, parts) in enumerate(TEMPLATES):
+                h = np.full(total, np.uint64(t + 1) * _MIX, dtype=np.uint64)
+                for j, (stream, off) in enumerate(parts):
+                    h ^= (streams[stream][pos + off] + np.uint64(1)) * _SALT[j]
+                    h *= _MIX
+                H[t] = h >> shift
+        return H, offsets
+
+
+class TaggerModel:
+    """Weights (hashed feature rows x tags), transition weights and Viterbi decoding."""
+
+    def __init__(self, tagset: Tagset, bits: int = BITS):
+        self.tagset = tagset
+        self.bits = bits
+        n = len(tagset)
+        self.W = np.zeros((1 << bits, n), dtype=np.float32)
+        self.T = np.zeros((n, n), dtype=np.float32)
+
+    def emissions(self, H: np.ndarray) -> np.ndarray:
+        E = np.take(self.W, H[0], axis=0)
+        row = np.empty_like(E)
+        for t in range(1, H.shape[0]):
+            E += np.take(self.W, H[t], axis=0, out=row)
+        return E
+
+    def viterbi(self, E: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Best BIO-valid tag of every character; sentences are decoded together, by length."""
+        out = np.zeros(E.shape[0], dtype=np.int64)
+        lengths = np.diff(offsets)
+        order = np.argsort(lengths, kind="stable")
+        n = self.tagset.n
+        to_ob = np.ascontiguousarray(self.T[:, :n + 1].T)  # [O or B-X, any previous tag]
+        b_to_i = np.diagonal(self.T[1:n + 1, n + 1:]).copy()  # B-X -> I-X
+        i_to_i = np.diagonal(self.T[n + 1:, n + 1:]).copy()   # I-X -> I-X
+        from_b = np.arange(1, n + 1, dtype=np.int8)
+        from_i = np.arange(n + 1, 2 * n + 1, dtype=np.int8)
+        # groups of similar length keep the padding small
+        for group in np.array_split(order, max(1, len(order) // 256)):
+            group = group[lengths[group] > 0]
+            if not len(group):
+                continue
+            L = lengths[group]
+            T = int(L.max())
+            B = len(group)
+            idx = offsets[group][:, None] + np.minimum(np.arange(T)[None, :], (L - 1)[:, None])
+            em = E[idx]  # (B, T, tags)
+            delta = em[:, 0].copy()
+            delta[:, n + 1:] = NEG  # no I-X first
+            back = np.zeros((B, T, 2 * n + 1), dtype=np.int8)
+            done = 0  # sentences ordered by length: the first `done` have ended
+            for t in range(1, T):
+                while L[done] <= t:
+                    done += 1
+                d = delta[done:]
+                cand = d[:, None, :] + to_ob
+                best = cand.argmax(axis=2)
+                back[done:, t, :n + 1] = best
+                via_b = d[:, 1:n + 1] + b_to_i
+                via_i = d[:, n + 1:] + i_to_i
+                stay = via_i > via_b
+                back[done:, t, n + 1:] = np.where(stay, from_i, from_b)
+                d[:, :n + 1] = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0]
+                d[:, n + 1:] = np.maximum(via_b, via_i)
+                d += em[done:, t]
+            cur = delta.argmax(axis=1)
+            tags = np.zeros((B, T), dtype=np.int64)
+            rows = np.arange(B)
+            tags[rows, L - 1] = cur
+            for t in range(T - 1, 0, -1):
+                live = t <= L - 1
+                prev = back[rows, t, cur].astype(np.int64)
+                cur = np.where(live, prev, cur)
+                tags[live, t - 1] = cur[live]
+            mask = np.arange(T)[None, :] < L[:, None]
+            out[idx[mask]] = tags[mask]
+        return out
+
+    # ------------------------------------------------------------- persistence
+    def save(self, path: Path) -> None:
+        flat = self.W.ravel()
+        nz = np.flatnonzero(flat)
+        np.savez_compressed(path, index=nz.astype(np.int32), value=flat[nz].astype(np.float16),
+                            transitions=self.T, bits=np.array([self.bits]))
+
+    @classmethod
+    def load(cls, path: Path, tagset: Tagset) -> "TaggerModel":
+        with np.load(path) as z:
+            model = cls(tagset, int(z["bits"][0]))
+            model.W.ravel()[z["index"]] = z["value"].astype(np.float32)
+            model.T[...] = z["transitions"]
+        return model
+
+
+class Perceptron:
+    """Averaged structured perceptron training of a :class:`TaggerModel`."""
+
+    def __init__(self, model: TaggerModel):
+        self.model = model
+        self.W_sum = np.zeros_like(model.W)  # update x step, for lazy averaging
+        self.T_sum = np.zeros_like(model.T)
+        self.step = 1
+
+    def update(self, H: np.ndarray, offsets: np.ndarray, gold: np.ndarray) -> int:
+        """Decode a batch with the current weights and move them towards ``gold``; returns the errors."""
+        m = self.model
+        pred = m.viterbi(m.emissions(H), offsets)
+        wrong = np.flatnonzero(pred != gold)
+        if len(wrong):
+            rows = H[:, wrong]
+            for tags, sign in ((gold[wrong], 1.0), (pred[wrong], -1.0)):
+                cols = np.tile(tags, rows.shape[0])
+                np.add.at(m.W, (rows.ravel(), cols), sign)
+                np.add.at(self.W_sum, (rows.ravel(), cols), sign * self.step)
+            # transitions of the pairs inside each sentence
+            first = np.zeros(len(gold), dtype=bool)
+            first[offsets[:-1][offsets[:-1] < len(gold)]] = True
+            i = np.flatnonzero(~first)
+            for tags, sign in ((gold, 1.0), (pred, -1.0)):
+                np.add.at(m.T, (tags[i - 1], tags[i]), sign)
+                np.add.at(self.T_sum, (tags[i - 1], tags[i]), sign * self.step)
+        self.step += 1
+        return len(wrong)
+
+    def averaged(self) -> TaggerModel:
+        avg = TaggerModel(self.model.tagset, self.model.bits)
+        avg.W = self.model.W - self.W_sum / self.step
+        avg.T = self.model.T - self.T_sum / self.step
+        return avg
+
+
+class CharTagger:
+    """spaCy component ``nqi_ner``: tags the characters of each doc and sets ``doc.ents``."""
+
+    def __init__(self, nlp: Language, name: str, labels: Sequence[str], lexicon_labels: Sequence[str]):
+        self.name = name
+        self.tagset = Tagset(labels)
+        self.lexicon_labels = tuple(lexicon_labels)
+        self.featurizer = Featurizer(LexiconMatcher.build(), self.lexicon_labels)
+        self.model = TaggerModel(self.tagset)
+
+    def lexicon_matches(self, text: str) -> list:
+        return self.featurizer.matcher.find(text)
+
+    def predict_spans(self, texts: Sequence[str], matches: Sequence[list]) -> list[list[tuple[int, int, str]]]:
+        """Entity (start, end, label) character spans of each text."""
+        H, offsets = self.featurizer.rows(texts, matches)
+        tags = self.model.viterbi(self.model.emissions(H), offsets)
+        return [self.tagset.decode(tags[offsets[j]:offsets[j + 1]]) for j in range(len(texts))]
+
+    def __call__(self, doc: Doc) -> Doc:
+        return next(iter(self.pipe([doc])))
+
+    def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
+        for batch in minibatch(docs, size=batch_size):
+            texts = [d.user_data.get("text") or d.text for d in batch]
+            matches = [self.lexicon_matches(t) for t in texts]
+            for doc, m, spans in zip(batch, matches, self.predict_spans(texts, matches)):
+                doc.user_data["lexicon"] = m
+                ents = [doc.char_span(s, e, label=lab, alignment_mode="contract") for s, e, lab in spans]
+                doc.ents = [e for e in ents if e is not None and len(e)]
+                yield doc
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        self.model.save(path / "weights.npz")
+        (path / "tagger.json").write_text(json.dumps({"labels": self.tagset.labels, "bits": self.model.bits,
+                                                      "lexicon_labels": self.lexicon_labels}), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=()) -> "CharTagger":
+        self.model = TaggerModel.load(Path(path) / "weights.npz", self.tagset)
+        return self
+
+
+class CharTokenizer:
+    """One token per character, whitespace included, so character offsets are token offsets;
+    keeps the text in ``doc.user_data["text"]`` (rebuilding ``doc.text`` walks every token)."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, text: str) -> Doc:
+        doc = Doc(self.vocab, words=list(text), spaces=[False] * len(text))
+        doc.user_data["text"] = text
+        return doc
+
+    def to_disk(self, path, *, exclude=()) -> None:
+        Path(path).mkdir(parents=True, exist_ok=True)
+
+    def from_disk(self, path, *, exclude=()) -> "CharTokenizer":
+        return self
+
+
+@registry.tokenizers("nqikg.CharTokenizer.v1")
+def create_char_tokenizer():
+    return lambda nlp: CharTokenizer(nlp.vocab)
+
+
+@Language.factory("nqi_ner", default_config={"labels": [], "lexicon_labels": []})
+def make_char_tagger(nlp: Language, name: str, labels: list[str], lexicon_labels: list[str]) -> CharTagger:
+    return CharTagger(nlp, name, labels, lexicon_labels)

@@ -1,0 +1,82 @@
+"""The character tagger: decoding, features, training and persistence."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import spacy
+
+from nqikg.ingest import tagger
+from nqikg.ingest.extract import LABELS, MODEL_DIR
+from nqikg.ingest.training import train_tagger
+from nqikg.ingest.training.corpus import load_records
+
+
+def _brute_viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
+    d, back = em[0] + start, []
+    for t in range(1, len(em)):
+        cand = d[:, None] + trans
+        back.append(cand.argmax(0))
+        d = cand.max(0) + em[t]
+    cur, path = int(d.argmax()), []
+    path.append(cur)
+    for b in reversed(back):
+        cur = int(b[cur])
+        path.append(cur)
+    return np.array(path[::-1])
+
+
+def test_batched_viterbi_equals_textbook_viterbi_with_bio_constraints():
+    tags = tagger.Tagset(LABELS)
+    model = tagger.TaggerModel(tags, bits=4)
+    rng = np.random.default_rng(7)
+    model.T[...] = rng.normal(size=model.T.shape)
+    n, k = tags.n, len(tags)
+    constraint = np.zeros((k, k), dtype=np.float32)
+    for inside in range(n + 1, k):  # I-X only after B-X or I-X
+        constraint[:, inside] = tagger.NEG
+        constraint[inside - n, inside] = constraint[inside, inside] = 0
+    start = np.where(np.arange(k) > n, tagger.NEG, 0).astype(np.float32)
+    lengths = rng.integers(1, 40, size=200)
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    em = rng.normal(size=(offsets[-1], k)).astype(np.float32)
+    got = model.viterbi(em, offsets)
+    for j in range(len(lengths)):
+        a, b = offsets[j], offsets[j + 1]
+        assert got[a:b].tolist() == _brute_viterbi(em[a:b], model.T + constraint, start).tolist()
+
+
+def test_tagset_round_trip():
+    tags = tagger.Tagset(LABELS)
+    spans = [(0, 2, "ORG"), (2, 3, "LOC"), (5, 9, "METHOD")]
+    assert tags.decode(tags.encode(10, spans)) == spans
+
+
+def test_lexicon_streams_mark_vocabulary_terms():
+    nlp = spacy.load(MODEL_DIR)
+    comp = nlp.get_pipe("nqi_ner")
+    text = "推进集成电路产业计量测试中心建设"
+    streams = comp.featurizer.lexicon_streams(text, comp.lexicon_matches(text))
+    s = text.index("集成电路")
+    assert streams[0, s] and streams[1, s], "a vocabulary term starts here"
+    assert not streams[0, 0] and not streams[1, 0]
+
+
+def test_training_learns_and_saved_model_predicts_the_same(tmp_path):
+    rows = [r for r in load_records()[0] if r["entities"]][:80]
+    nlp = train_tagger.make_nlp()
+    comp = nlp.get_pipe("nqi_ner")
+    assert train_tagger.span_f1(comp, rows) < 0.2  # untrained
+    train_tagger.fit(comp, rows, epochs=15, verbose=False)
+    assert train_tagger.span_f1(comp, rows) > 0.75  # fits what it was trained on
+    nlp.to_disk(tmp_path / "m")
+    again = spacy.load(tmp_path / "m")
+    texts = [r["text"] for r in rows[:20]]
+    assert [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in nlp.pipe(texts)] == \
+           [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in again.pipe(texts)]
+
+
+@pytest.mark.parametrize("text", ["", " ", "\u3000\n", "a" * 3000, "中" * 6000])
+def test_degenerate_texts(text):
+    nlp = spacy.load(MODEL_DIR)
+    doc = nlp(text)
+    assert doc.user_data["text"] == text and len(doc) == len(text)
