@@ -9,6 +9,7 @@ the merge step chooses.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from nqikg.ontology import lexicon
 
@@ -26,7 +27,9 @@ class LexiconMatcher:
     lengths: dict   # first char -> surface lengths starting with it, longest first
 
     @classmethod
+    @lru_cache(maxsize=1)
     def build(cls) -> "LexiconMatcher":
+        """The matcher of the ontology lexicon, built once per process and shared (read-only)."""
         surfaces: dict[str, tuple] = {}
         lengths: dict[str, set] = {}
         for surface, entries in lexicon.surfaces().items():
