@@ -53,6 +53,10 @@ class ExtractError(ValueError):
 
 
 _EDGE_STRIP = set("的和与及或、，,。；;：:（）()“”\"'‘’「」等了在对是为将")
+# adverbs that follow a subject and never end the name of an indicator, product, method or pillar
+# element (使用寿命则相差, 系统不确定度均优于); places keep them (成都)
+_TRAIL_ADVERB = set("均则都也仍已还")
+_NAME_OF_THING = {"INDICATOR", "PRODUCT", "METHOD", "INDUSTRY", "METROLOGY", "STANDARD", "TESTING", "CERTIFICATION", "NQI"}
 _TITLE_CUT = re.compile(r"(副?(?:主任|局长|部长|司长|处长|厅长|院长|所长|主席|书记|总理|总经理|董事长|理事长|会长|秘书长|"
                         r"总工程师|首席|专家|教授|研究员|发言人)|表示|指出|认为|介绍|强调)")
 _ORG_VERB = re.compile(r"(运用|构建|开展|通报|推行|采用|实施|建成|研制|发布|推动|打造|坚持|依托|建立|完成|获得|实现|提出|印发|召开|组织|牵头|主导|参与|联合)")
@@ -293,7 +297,8 @@ class Extractor:
             s, e = c.start, c.end
             while s < e and (text[s] in _EDGE_STRIP or text[s].isspace()):
                 s += 1
-            while e > s and (text[e - 1] in _EDGE_STRIP or text[e - 1].isspace()):
+            while e > s and (text[e - 1] in _EDGE_STRIP or text[e - 1].isspace()
+                             or (c.label in _NAME_OF_THING and text[e - 1] in _TRAIL_ADVERB)):
                 e -= 1
             if e - s < 1 or _CLAUSE_PUNCT.search(text, s, e):
                 continue

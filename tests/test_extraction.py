@@ -10,6 +10,7 @@ from nqikg.ingest import patterns
 from nqikg.ingest.extract import ExtractError, Extractor, evaluate, extract_jsonl, read_jsonl
 from nqikg.ingest.facts import link_facts
 from nqikg.ingest.normalize import normalize
+from nqikg.ingest.patterns import Cand
 from nqikg.ingest.sentences import split_sentences
 from nqikg.ontology import lexicon
 
@@ -87,6 +88,7 @@ def test_sentence_split_pdf_snippet():
     ("合格率达93.93%，共发布1779项国家标准和6.2万余项团体标准", {"93.93%", "1779项", "6.2万余项"}),
     ("限量0.15 mL/100 g Al，频率稳定度2×10^{-18}，提升2~3 级，占98%以上", {"0.15 mL/100 g Al", "2×10^{-18}", "2~3 级", "98%以上"}),
     ("连续6年增长，位列第3位，文献[17]指出，2025年目标", set()),
+    ("全年保障航班1.2万架次，开行货运列车350车次", {"1.2万架次", "350车次"}),
 ])
 def test_value_rules(text, expected):
     assert {text[c.start:c.end] for c in patterns.values(text)} == expected
@@ -105,6 +107,14 @@ def test_lexicon_lookup():
     assert any(e.label == "INDUSTRY" for e in lexicon.lookup("汽车制造业"))
     assert any(e.label == "METROLOGY" for e in lexicon.lookup("计量"))
     assert lexicon.lookup("不是一个术语") == []
+
+
+def test_names_do_not_end_in_a_trailing_adverb():
+    text = "两种晶格钟的系统不确定度均优于国外同类装置，成都也在建设"
+    ner = [Cand(text.index("系统"), text.index("优于"), "INDICATOR", "ner"),
+           Cand(text.index("成都"), text.index("成都") + 2, "LOC", "ner")]
+    assert [(c.start, c.end) for c in Extractor._clean_ner(text, ner)] == [
+        (text.index("系统"), text.index("均")), (text.index("成都"), text.index("成都") + 2)]
 
 
 # ------------------------------------------------------------ model and extractor
