@@ -35,7 +35,6 @@ from .lexmatch import LexiconMatcher
 BITS = 19
 NEG = np.float32(-1e9)  # score of a BIO-invalid tag
 PAD = 2  # sentinel characters between sentences (the widest window is ±2)
-_MASK = np.uint64((1 << 64) - 1)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SALT = [np.uint64(x) for x in (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)]
 
@@ -84,11 +83,10 @@ class Tagset:
 
     def __init__(self, labels: Sequence[str]):
         self.labels = tuple(labels)
-        n = self.n = len(self.labels)
-        self.names = ["O"] + [f"B-{lab}" for lab in self.labels] + [f"I-{lab}" for lab in self.labels]
+        self.n = len(self.labels)
 
     def __len__(self) -> int:
-        return len(self.names)
+        return 1 + 2 * self.n
 
     def encode(self, n: int, spans: Iterable[tuple[int, int, str]]) -> np.ndarray:
         tags = np.zeros(n, dtype=np.int64)
