@@ -19,7 +19,9 @@ Merge policy (chosen by measurement on the held-out training split):
      no VALUE), a vocabulary term that strictly contains a NER span replaces it;
   3. organisation-head patterns and lexicon matches of ORG/POLICY/LOC fill gaps;
   4. span rules of ANNOTATION.md on adjacent entities (rules 8, 10, 11),
-     then indicator names recovered before values (ingest/indicators.py).
+     then indicator names recovered before values (ingest/indicators.py),
+     then the conventions shared with the training data (ingest/conventions.py:
+     技术 in technique names, bracketed abbreviations).
 """
 from __future__ import annotations
 
@@ -34,7 +36,7 @@ from typing import Iterable, Iterator
 
 from nqikg.ontology import lexicon
 
-from . import indicators, patterns
+from . import conventions, indicators, patterns
 from .facts import link_facts
 from .lexmatch import LexiconMatcher
 from .patterns import Cand
@@ -60,8 +62,19 @@ _NAME_OF_THING = {"INDICATOR", "PRODUCT", "METHOD", "INDUSTRY", "METROLOGY", "ST
 _TITLE_CUT = re.compile(r"(副?(?:主任|局长|部长|司长|处长|厅长|院长|所长|主席|书记|总理|总经理|董事长|理事长|会长|秘书长|"
                         r"总工程师|首席|专家|教授|研究员|发言人)|表示|指出|认为|介绍|强调)")
 _ORG_VERB = re.compile(r"(运用|构建|开展|通报|推行|采用|实施|建成|研制|发布|推动|打造|坚持|依托|建立|完成|获得|实现|提出|印发|召开|组织|牵头|主导|参与|联合)")
+# rule 7: a department is one body only as the State Council's or the nation's (国务院计量行政部门); 有关部门,
+# 市场监管部门 and 地方人民政府标准化行政主管部门 describe a class of bodies
+_CLASS_OF_BODIES = re.compile(r"^(?!(?:国务院|国家)[^有相各]*$).*部门$")
+_ORG_PAIR = re.compile(r"(公司|会社|集团|研究院|研究所|大学|学院|协会|中心)()\s?[和与及、]\s?")
 _QUOTE = re.compile(r"[“”\"‘’「」]")
 _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
+# one-character names of places: province and country abbreviations (京津冀, 中美, 沪苏浙皖)
+_ONE_CHAR_PLACE = set("京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘陇晋蒙陕秦吉闽贵黔粤青藏川蜀宁琼港澳台中美日德英法俄韩欧印")
+_BRACKET = re.compile(r"[（()）]")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isascii() and ch.isalnum()
 
 
 def _overlaps(a: Cand, taken: list[tuple[int, int]]) -> bool:
@@ -73,7 +86,8 @@ def _overlaps(a: Cand, taken: list[tuple[int, int]]) -> bool:
 _SCOPE_LABELS = {"INDUSTRY", "TESTING"}
 
 
-_IND_MODIFIER = re.compile(r"(平均|年均|人均|综合|单位|全员|实际|累计)$")
+_VERSION = re.compile(r"\d\.\d")
+_IND_MODIFIER = re.compile(r"(平均|年均|人均|综合|单位|全员|实际|累计|动态|静态|相对|绝对|额定|扩展|合成|最大|最小)$")
 # a kind of standard preceded by what it covers is one STANDARD span (生乳国家标准, 产品质量安全标准)
 _STANDARD_KIND = re.compile(r"^(标准|国家标准|行业标准|团体标准|地方标准|企业标准|安全标准|质量标准|国际标准|产品标准)$")
 # a place followed by the head of a government body is that body (广东省人民政府, 德国政府)
@@ -95,7 +109,7 @@ def _industry_span(text: str, c: Cand) -> Cand:
 
 
 # PRODUCT keeps class-defining modifiers and leaves out origin words (ANNOTATION.md, PRODUCT)
-_PRODUCT_MODIFIER = re.compile(r"(高端|高性能|高精度|高压|核心|关键|大型|重型|精密|超精密|智能|新型|高档|中高端|基础|通用|专用|特种|高速|大功率)$")
+_PRODUCT_MODIFIER = re.compile(r"((?:整体|分体|一体|便携|手持|固定|移动|嵌入|插电|全自动|自动)式|高端|高性能|高精度|高压|核心|关键|大型|重型|精密|超精密|智能|新型|高档|中高端|基础|通用|专用|特种|高速|大功率)$")
 _PRODUCT_ORIGIN = re.compile(r"^(国产|进口)")
 
 
@@ -156,6 +170,10 @@ def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
     """Span rules of ANNOTATION.md applied to adjacent entities (rules 8, 10, 11 and the STANDARD examples)."""
     out: list[Cand] = []
     for c in chosen:
+        if (c.label == "VALUE" and out and out[-1].end == c.start and out[-1].label not in ("INDICATOR", "VALUE")
+                and _VERSION.fullmatch(text, c.start, c.end)):
+            prev = out.pop()  # a version number is part of the name: 汽车芯片认证审查技术体系1.0
+            c = Cand(prev.start, c.end, prev.label, prev.source, prev.priority)
         if c.label in _PILLAR_LABELS:
             # rule 1: 国家级和省级产业计量测试中心 -> 省级产业计量测试中心 (the span that carries the head)
             m = _LEVEL.search(text, max(out[-1].end if out else 0, c.start - 4), c.start)
@@ -300,9 +318,20 @@ class Extractor:
             while e > s and (text[e - 1] in _EDGE_STRIP or text[e - 1].isspace()
                              or (c.label in _NAME_OF_THING and text[e - 1] in _TRAIL_ADVERB)):
                 e -= 1
+            # a name neither starts nor ends inside a Latin word or number (…Infrastructur|e)
+            while s > 0 and _is_word_char(text[s - 1]) and _is_word_char(text[s]):
+                s -= 1
+            while e < len(text) and _is_word_char(text[e - 1]) and _is_word_char(text[e]):
+                e += 1
+            # nor runs across one side of a bracket (目标（2025年目标): it keeps the side it starts in
+            b = _BRACKET.search(text, s, e)
+            if b and not (text[b.start()] in "（(" and re.search(r"[）)]", text[b.end():e])):
+                e = b.start()
+                while e > s and text[e - 1].isspace():
+                    e -= 1
             if e - s < 1 or _CLAUSE_PUNCT.search(text, s, e):
                 continue
-            if e - s == 1 and c.label not in ("LOC",):
+            if e - s == 1 and not (c.label == "LOC" and text[s] in _ONE_CHAR_PLACE):
                 continue
             if c.label != "POLICY":
                 q = _QUOTE.search(text, s + 1, e)
@@ -316,6 +345,12 @@ class Extractor:
                 m = _ORG_VERB.search(text, s + 2, e)
                 if m:  # 海尔集团运用 / 市场监管总局通报: a name does not run into its verb
                     e = m.start()
+                if _CLASS_OF_BODIES.search(text[s:e]):
+                    continue
+                m = _ORG_PAIR.search(text, s + 2, e)
+                if m and e - m.end() >= 2:  # 清华大学和北京大学: two bodies
+                    out.append(Cand(s, m.start(2), c.label, c.source, c.priority))
+                    s = m.end()
             if c.label in ("ORG", "POLICY", "METROLOGY", "STANDARD", "TESTING"):
                 # a person's title or a reporting verb ends a name: 国家标准化管理委员会主任田世宏表示
                 m = _TITLE_CUT.search(text, s + 2, e)
@@ -396,9 +431,8 @@ class Extractor:
         for c in chosen:
             surface = text[c.start:c.end]
             ent = {"start": c.start, "end": c.end, "label": c.label, "text": surface}
-            concept = c.concept if c.source == "lexicon" else lexicon.canonical(surface, c.label)
-            if concept:
-                ent["concept"] = concept
+            if c.source == "lexicon" and c.concept:
+                ent["concept"] = c.concept
             out.append(ent)
         return out
 
@@ -447,15 +481,13 @@ class Extractor:
             if extra:
                 spans = {(c.start, c.end) for c in extra}
                 ents = [e for e in ents if (e["start"], e["end"]) not in spans]  # relabelled entities
-                for c in extra:
-                    surface = text[c.start:c.end]
-                    ent = {"start": c.start, "end": c.end, "label": c.label, "text": surface}
-                    concept = lexicon.canonical(surface, c.label)
-                    if concept:
-                        ent["concept"] = concept
-                    ents.append(ent)
-                ents.sort(key=lambda e: e["start"])
-        ents = _non_overlapping(ents)
+                ents.extend({"start": c.start, "end": c.end, "label": c.label, "text": text[c.start:c.end]} for c in extra)
+        ents = conventions.apply(text, _non_overlapping(ents))
+        for ent in ents:
+            if "concept" not in ent:
+                concept = lexicon.canonical(ent["text"], ent["label"])
+                if concept:
+                    ent["concept"] = concept
         return {"entities": ents, "facts": link_facts(text, ents)}
 
 

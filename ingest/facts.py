@@ -19,7 +19,9 @@ Rules (ANNOTATION.md, "Facts"), checked on the annotated training records
   indicator's own clause, else the topic of the sentence part; comparison
   targets (与国际标准…) are skipped; none when nothing fits;
 * a value in a later clause stated as a target (设定的目标（86）) belongs to
-  the indicator before it, up to MAX_TARGET_GAP characters away;
+  the indicator before it, up to MAX_TARGET_GAP characters away; so does the
+  first value after a trend clause (指数持续提升，2024年达到85.6);
+* coordinated indicators given one value (A和B均达到98%) each get it;
 * year: a year mention (2019年, 到2025年) in the same part, nearest before the
   value, else the first one after it.
 """
@@ -40,6 +42,8 @@ _LINK_WORDS = re.compile(r"(连续\d+年|持续|一直|始终|仍然|仍|均|已
 _YOY = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年)")
 # the international/domestic comparison of a value ("，国际先进水平5000 h")
 _COMPARE = re.compile(r"(国际|国外|世界|全球|发达国家|先进国家|同类产品|国内|行业)(先进|领先|平均|一流|最高|最好)?(水平|值)?")
+# a trend clause between an indicator and the clause giving its level (持续提升，2024年达到85.6)
+_TREND = re.compile(r"\s?(?:持续|稳步|不断|进一步|逐年|明显|显著|大幅|快速|稳定|继续)?(?:提升|提高|增长|上升|改善|扩大|增加|下降|降低|减少|缩小|回升)\s?")
 _GROWTH_IND = re.compile(r"(增长|增速|增幅|增长率|降幅|提高|下降)")
 
 
@@ -179,13 +183,41 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                         if len(seg) <= LIST_SEGMENT and prev_vals and linked.get(prev_vals[-1]["start"]) is cand \
                                 and (names or bare or _YEAR.search(seg) or _COMPARE.search(seg)):
                             ind = cand
+                        elif len(commas) == 1 and not prev_vals and bare and len(seg) <= LIST_SEGMENT \
+                                and _TREND.fullmatch(gap[:commas[0] - 1]):
+                            ind = cand  # 指数持续提升，2024年达到85.6: a trend, then the level
             if ind is None and before and v["start"] - before[-1]["end"] <= MAX_TARGET_GAP and _is_target(text, ps, v):
                 ind = before[-1]  # …达到85.6，接近《纲要》设定的目标（86，2025年目标）: targets are facts too
             if ind is None:
                 continue
             linked[v["start"]] = ind
-            # subject
-            subject = _subject(text, part, ind, v, vals, linked)
-            year = _year(years, ps, pe, v)
-            facts.append({"indicator": ind["text"], "value": v["text"], "subject": subject, "year": year})
+            for i in _sharing(text, part, ind, v):
+                facts.append({"indicator": i["text"], "value": v["text"], "subject": _subject(text, part, i, v, vals, linked),
+                              "year": _year(years, ps, pe, v)})
     return facts
+
+
+_BOTH = re.compile(r"(均|都|皆|同样)")
+_CONJ = re.compile(r"\s*(?:、|和|与|及|以及)\s*")
+
+
+def _sharing(text: str, part: list[dict], ind: dict, v: dict) -> list[dict]:
+    """``ind`` and the indicators coordinated with it when the sentence gives them one value
+    (频率稳定度和系统不确定度均优于2×10⁻¹⁸; …合格率和食品抽检合格率均达到98%以上)."""
+    if not _BOTH.search(text, ind["end"], v["start"]):
+        return [ind]
+    group, head = [ind], ind
+    for e in reversed([e for e in part if e["end"] <= ind["start"]]):
+        if e["label"] in SUBJECT_LABELS:
+            continue  # 食品 in 和食品抽检合格率: a subject between conjuncts
+        if e["label"] != "INDICATOR":
+            break
+        between = text[e["end"]:head["start"]]
+        subjects = [s for s in part if e["end"] <= s["start"] and s["end"] <= head["start"]]
+        for s in reversed(subjects):
+            between = between[:s["start"] - e["end"]] + between[s["end"] - e["end"]:]
+        if not _CONJ.fullmatch(between):
+            break
+        group.append(e)
+        head = e
+    return group[::-1]

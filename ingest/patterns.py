@@ -45,7 +45,7 @@ _NOT_POLICY_TITLE = re.compile(r"(报|杂志|学报|日报|期刊|晚报|周刊|
 _ALIAS = re.compile(r"[（(]\s*(?:以下简称|下称|以下称为|以下称|简称)\s*[：:]?\s*[“\"《]?([^”\"》）)，,]{1,20})[”\"》]?\s*[）)]")
 
 # ---------------------------------------------------------------- values
-_NUM = r"\d+(?:[.,，]\d{3})*(?:\.\d+)?"
+_NUM = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 _SCI = (r"(?:\d+(?:\.\d+)?\s?[×xX*]\s?10\s?(?:\^\s?\{?[-−–]?\d+\}?|[-−–]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"
         r"|\d+(?:\.\d+)?\s?[×xX*]\s?\d+(?:\.\d+)?|10\^\s?\{?[-−–]?\d+\}?)")
 _MULT = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
@@ -86,7 +86,8 @@ _DURATION_CONTEXT = re.compile(r"(为|至|到|由|从|缩短至|缩短到|压缩
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
 _AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天|个工作日|工作日|周)")
 _BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
-_BARE_OK_BEFORE = re.compile(r"(?:为|是|达|达到|到|至|提高到|提升到|增至|降至|降到|上升到|下降到|超过|高于|低于|约|分别为|仅为|仅|只有|：|:|，|、|和|与|及)\s?$")
+_BARE_OK_AFTER = re.compile(r"(?:的|和|与|及|或|至|到|左右|以上|以下|之间|分)")
+_BARE_OK_BEFORE = re.compile(r"(?:目标值?\s?[（(]|为|是|达|达到|到|至|提高到|提升到|增至|降至|降到|上升到|下降到|超过|高于|低于|约|分别为|仅为|仅|只有|：|:|，|、|和|与|及)\s?$")
 
 
 def standard_codes(text: str) -> list[Cand]:
@@ -170,7 +171,7 @@ def values(text: str) -> list[Cand]:
         if (s > 0 and text[s - 1] in "[［") or (e < len(text) and text[e] in "]］"):
             continue  # citation mark [17]
         if not has_unit:
-            digits = v.replace(",", "").replace("，", "")
+            digits = v.replace(",", "")
             if _YEARLIKE.match(digits):
                 continue
             # a bare number: only decimals, or after a copula/list separator (…为86, 美国26.68)
@@ -182,8 +183,11 @@ def values(text: str) -> list[Cand]:
                 continue
             if re.match(r"[A-Za-z]", text[e:e + 1]):
                 continue  # 4K, 3D, 5G are names, not values
+            if re.match(r"[\u4e00-\u9fff]", text[e:e + 1]) and not _BARE_OK_AFTER.match(text, e):
+                continue  # 12英寸晶圆: a number with a unit the rules do not know modifies a name
         # "2~3 级" keeps the space; drop a unit that is really the next word (个人, 人才 …)
-        if re.search(r"(人|个|家|种|项|次|件|名)$", v) and re.match(r"^(才|员|民|们|体|类|性|业|户|份|工|目|代|数|大)", after):
+        if re.search(r"(人|个|家|种|项|次|件|名)$", v) and re.match(r"^(才|员|民|们|体|类|性|业|户|份|工|目|代|数)", after) \
+                or (v.endswith("人") and after.startswith("大")):
             e2 = e - 1
             v2 = text[s:e2].rstrip()
             if not re.search(r"[%‰％]|\.\d", v2) and not _BARE_OK_BEFORE.search(before):
@@ -205,9 +209,6 @@ def values(text: str) -> list[Cand]:
 
 
 # ---------------------------------------------------------------- organisations
-_ORG_HEAD = re.compile(
-    r"(股份有限公司|有限责任公司|有限公司|集团公司|集团|研究院|研究所|研究中心|实验室|大学|学院|协会|学会|联合会|委员会|"
-    r"管理局|监督管理局|总局|总署|部|厅|办公室|联盟)")
 _ORG_STOP = set("的和与及或、，,。；;：:“”\"（）()《》 在由对为是将等了从向把被于以其并而也都就还各该本此每")
 
 
@@ -217,7 +218,7 @@ _GENERIC_NAME = {"技术", "科学", "研究", "质量", "工程", "计量", "�
 def organisations(text: str) -> list[Cand]:
     """Company/institute names with a distinctive head, preceded by a name of 2+ characters."""
     out = []
-    for m in re.finditer(r"(股份有限公司|有限责任公司|有限公司|集团有限公司|研究院|研究所|大学)", text):
+    for m in re.finditer(r"(股份有限公司|有限责任公司|有限公司|集团有限公司|株式会社|研究院|研究所|大学)", text):
         e = m.end()
         s = m.start()
         # walk left over name characters

@@ -9,10 +9,12 @@ averaged structured perceptron (Collins 2002).
 Features are hashed into a fixed table (``2**BITS`` rows), so the model needs
 no feature dictionary and every step is a numpy array operation over a whole
 batch of sentences: characters and character bigrams/trigrams in a window of
-±2, character classes (CJK, digit, latin, punctuation), and the ontology
+±2, character classes (CJK, digit, latin, punctuation), the ontology
 lexicon match covering the character (label and B/I/E/S position), so the
-model learns how far to trust the lexicon, and finds names it does not list
-from their shape and context.
+model learns how far to trust the lexicon, and where the words of a general
+segmentation dictionary (jieba's, kept with the model) start, end and run
+across, so names it does not list are found from their shape and context
+without being cut inside a word.
 
 It is a spaCy component (factory ``nqi_ner``): it sets ``doc.ents`` and leaves
 the lexicon matches it computed in ``doc.user_data["lexicon"]`` for the merge
@@ -39,7 +41,8 @@ _MIX = np.uint64(0x9E3779B97F4A7C15)
 _SALT = [np.uint64(x) for x in (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)]
 
 # (name, parts): each part is (stream, offset); streams: c = code point, k = class, l = lexicon tag,
-# s / e = longest lexicon match starting / ending at the character
+# s / e = longest lexicon match starting / ending at the character, ws / we = longest dictionary
+# word starting / ending there, wm = inside a dictionary word (a word covers the gap before it)
 TEMPLATES: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("bias", ()),
     ("c0", (("c", 0),)), ("c-1", (("c", -1),)), ("c+1", (("c", 1),)), ("c-2", (("c", -2),)), ("c+2", (("c", 2),)),
@@ -51,6 +54,8 @@ TEMPLATES: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("l0", (("l", 0),)), ("l-1l0", (("l", -1), ("l", 0))), ("l0l+1", (("l", 0), ("l", 1))),
     ("l0c0", (("l", 0), ("c", 0))),
     ("s0", (("s", 0),)), ("e0", (("e", 0),)), ("e-1", (("e", -1),)), ("s+1", (("s", 1),)),
+    ("w0", (("ws", 0), ("we", 0), ("wm", 0))), ("wm+1", (("wm", 1),)), ("we-1ws0", (("we", -1), ("ws", 0))),
+    ("ws0c0", (("ws", 0), ("c", 0))), ("we0c0", (("we", 0), ("c", 0))),
 )
 
 # character classes
@@ -110,14 +115,94 @@ class Tagset:
         return out
 
 
+def _ngram_keys(code: np.ndarray, n: int) -> np.ndarray:
+    """Hash of every ``n`` consecutive code points (rows of a 2-D array, or windows of a 1-D one)."""
+    cols = [code[:, j] for j in range(n)] if code.ndim == 2 else [code[j:len(code) - n + 1 + j] for j in range(n)]
+    h = cols[0].copy()
+    with np.errstate(over="ignore"):
+        for c in cols[1:]:
+            h = (h * _MIX) ^ c
+    return h
+
+
+class WordIndex:
+    """The words of a general segmentation dictionary (jieba's), as sorted hashes by length.
+
+    The tagger reads from it where dictionary words start, end and run across, the
+    word-boundary knowledge a character model lacks (电子计价秤 is not cut after 计)."""
+
+    LENGTHS = (2, 3, 4)
+    MIN_FREQ = 3
+
+    def __init__(self, tables: dict[int, np.ndarray]):
+        self.tables = tables
+
+    @classmethod
+    def from_words(cls, words: Iterable[str]) -> "WordIndex":
+        by_len: dict[int, list[str]] = {n: [] for n in cls.LENGTHS}
+        for w in words:
+            if len(w) in by_len:
+                by_len[len(w)].append(w)
+        tables = {}
+        for n, ws in by_len.items():
+            code = np.frombuffer("".join(ws).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64).reshape(-1, n)
+            tables[n] = np.unique(_ngram_keys(code, n))
+        return cls(tables)
+
+    @classmethod
+    def from_jieba(cls) -> "WordIndex":
+        """The Chinese words of jieba's dictionary seen at least MIN_FREQ times."""
+        import jieba
+
+        def words():
+            with open(Path(jieba.__file__).parent / "dict.txt", encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) >= 2 and int(parts[1]) >= cls.MIN_FREQ and all("\u4e00" <= ch <= "\u9fff" for ch in parts[0]):
+                        yield parts[0]
+        return cls.from_words(words())
+
+    def streams(self, code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(ws, we, wm) over a padded code-point stream."""
+        ws, we, wm = (np.zeros(len(code), dtype=np.uint64) for _ in range(3))
+        for n in sorted(self.tables):
+            table = self.tables[n]
+            if len(code) < n or not len(table):
+                continue
+            keys = _ngram_keys(code, n)
+            idx = np.minimum(np.searchsorted(table, keys), len(table) - 1)
+            at = np.flatnonzero(table[idx] == keys)
+            ws[at] = n
+            we[at + n - 1] = n
+            for k in range(1, n):
+                wm[at + k] = 1
+        return ws, we, wm
+
+    def save(self, path: Path) -> None:
+        np.savez_compressed(path, **{str(n): t for n, t in self.tables.items()})
+
+    @classmethod
+    def load(cls, path: Path) -> "WordIndex":
+        with np.load(path) as z:
+            return cls({int(n): z[n] for n in z.files})
+
+
 class Featurizer:
     """Hashed feature rows of every character of a batch of sentences."""
 
-    def __init__(self, matcher: LexiconMatcher, lexicon_labels: Sequence[str], bits: int = BITS):
+    def __init__(self, matcher: LexiconMatcher, lexicon_labels: Sequence[str], words: WordIndex | None = None,
+                 bits: int = BITS):
         self.matcher = matcher
+        self._words = words
         self.bits = bits
         self.lex_index = {lab: i for i, lab in enumerate(lexicon_labels)}
         self.lex_ambiguous = len(lexicon_labels)
+
+    @property
+    def words(self) -> WordIndex:
+        if self._words is None:  # a new model; a saved one brings its own
+            self._words = WordIndex.from_jieba()
+        return self._words
 
     def lexicon_streams(self, text: str, matches) -> np.ndarray:
         """Three rows per character: the longest lexicon match covering it (1 + 4 * label +
@@ -158,7 +243,8 @@ class Featurizer:
         if total:
             code[pos] = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
             lex[:, pos] = np.concatenate([self.lexicon_streams(t, m) for t, m in zip(texts, matches)], axis=1)
-        streams = {"c": code, "k": _classes(code), "l": lex[0], "s": lex[1], "e": lex[2]}
+        ws, we, wm = self.words.streams(code)
+        streams = {"c": code, "k": _classes(code), "l": lex[0], "s": lex[1], "e": lex[2], "ws": ws, "we": we, "wm": wm}
         H = np.empty((len(TEMPLATES), total), dtype=np.int64)
         shift = np.uint64(64 - self.bits)
         with np.errstate(over="ignore"):
@@ -329,11 +415,13 @@ class CharTagger:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
         self.model.save(path / "weights.npz")
+        self.featurizer.words.save(path / "words.npz")
         (path / "tagger.json").write_text(json.dumps({"labels": self.tagset.labels, "bits": self.model.bits,
                                                       "lexicon_labels": self.lexicon_labels}), encoding="utf-8")
 
     def from_disk(self, path, *, exclude=()) -> "CharTagger":
         self.model = TaggerModel.load(Path(path) / "weights.npz", self.tagset)
+        self.featurizer = Featurizer(self.featurizer.matcher, self.lexicon_labels, WordIndex.load(Path(path) / "words.npz"))
         return self
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from nqikg.ingest import patterns
+from nqikg.ingest import conventions, patterns
 from nqikg.ingest.extract import ExtractError, Extractor, evaluate, extract_jsonl, read_jsonl
 from nqikg.ingest.facts import link_facts
 from nqikg.ingest.normalize import normalize
@@ -117,6 +117,47 @@ def test_names_do_not_end_in_a_trailing_adverb():
         (text.index("系统"), text.index("均")), (text.index("成都"), text.index("成都") + 2)]
 
 
+def _dict(text, word, label):
+    start = text.index(word)
+    return {"start": start, "end": start + len(word), "label": label, "text": word}
+
+
+def test_technique_names_keep_their_suffix():
+    text = "运用数字孪生技术和大数据技术，加强检验检测技术人员培训，创新在线检测技术，推动制造业技术迭代。"
+    ents = [_dict(text, "数字孪生", "METHOD"), _dict(text, "大数据", "INDUSTRY"), _dict(text, "检验检测", "TESTING"),
+            _dict(text, "在线检测", "TESTING"), _dict(text, "制造业", "INDUSTRY")]
+    got = {(e["label"], e["text"]) for e in conventions.apply(text, ents)}
+    assert got == {("METHOD", "数字孪生技术"), ("METHOD", "大数据技术"), ("TESTING", "检验检测"),
+                   ("TESTING", "在线检测技术"), ("INDUSTRY", "制造业")}
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in conventions.apply(text, ents))
+
+
+def test_bracketed_abbreviation_takes_the_name_label():
+    text = "生乳体细胞数（SCC）是关键指标，SCC越低越好，AISCC不是它。"
+    ents = [_dict(text, "生乳", "PRODUCT"), _dict(text, "体细胞数", "INDICATOR"), _dict(text, "SCC", "ORG")]
+    got = [(e["label"], e["text"], e["start"]) for e in conventions.apply(text, ents)]
+    assert got == [("PRODUCT", "生乳", 0), ("INDICATOR", "体细胞数", 2), ("INDICATOR", "SCC", 7),
+                   ("INDICATOR", "SCC", text.index("SCC越"))]
+
+
+def test_ner_spans_snap_to_words_and_brackets():
+    text = "国家质量基础设施（National Quality Infrastructure）设定的目标（2025年目标），日本JSR株式会社和信越化学工业株式会社"
+    i = text.index("National")
+    ner = [Cand(i, i + len("National Quality Infrastructur"), "NQI", "ner"),
+           Cand(text.index("目标"), text.index("2025"), "POLICY", "ner"),
+           Cand(text.index("JSR"), len(text), "ORG", "ner")]
+    got = [text[c.start:c.end] for c in Extractor._clean_ner(text, ner)]
+    assert got == ["National Quality Infrastructure", "目标", "JSR株式会社", "信越化学工业株式会社"]
+
+
+def test_departments_that_describe_a_class_are_not_orgs():
+    text = "国务院计量行政部门、国家商检部门、县级以上地方人民政府计量行政部门和国务院有关部门"
+    ner = []
+    for name in ("国务院计量行政部门", "国家商检部门", "县级以上地方人民政府计量行政部门", "国务院有关部门"):
+        ner.append(Cand(text.index(name), text.index(name) + len(name), "ORG", "ner"))
+    assert [text[c.start:c.end] for c in Extractor._clean_ner(text, ner)] == ["国务院计量行政部门", "国家商检部门"]
+
+
 # ------------------------------------------------------------ model and extractor
 def test_model_loads_and_finds_entities(extractor):
     assert extractor.nlp is not None and extractor.nlp.pipe_names == ["nqi_ner"]
@@ -145,15 +186,33 @@ def test_facts_constructed_sentence(extractor):
 
 def test_facts_year_and_list():
     text = "2020年，质量敏感型产业占比：中国26.93%，美国34.30%。"
-
-    def ent(s, label):
-        i = text.index(s)
-        return {"start": i, "end": i + len(s), "label": label, "text": s}
-    ents = [ent("质量敏感型产业占比", "INDICATOR"), ent("中国", "LOC"), ent("26.93%", "VALUE"),
-            ent("美国", "LOC"), ent("34.30%", "VALUE")]
+    ents = [_dict(text, "质量敏感型产业占比", "INDICATOR"), _dict(text, "中国", "LOC"), _dict(text, "26.93%", "VALUE"),
+            _dict(text, "美国", "LOC"), _dict(text, "34.30%", "VALUE")]
     facts = link_facts(text, ents)
     assert {"indicator": "质量敏感型产业占比", "value": "26.93%", "subject": "中国", "year": "2020"} in facts
     assert {"indicator": "质量敏感型产业占比", "value": "34.30%", "subject": "美国", "year": "2020"} in facts
+
+
+def test_facts_shared_value_trend_and_target():
+    text = "农产品例行监测合格率和食品抽检合格率均达到98%以上，综合指数持续提升，2024年达到85.6，接近设定的目标（86，2025年目标）。"
+    ents = [_dict(text, "农产品", "PRODUCT"), _dict(text, "例行监测合格率", "INDICATOR"), _dict(text, "食品", "PRODUCT"),
+            _dict(text, "抽检合格率", "INDICATOR"), _dict(text, "98%以上", "VALUE"), _dict(text, "综合指数", "INDICATOR"),
+            _dict(text, "85.6", "VALUE"), _dict(text, "86", "VALUE")]
+    facts = link_facts(text, ents)
+    assert {(f["indicator"], f["value"]) for f in facts} == {
+        ("例行监测合格率", "98%以上"), ("抽检合格率", "98%以上"), ("综合指数", "85.6"), ("综合指数", "86")}
+    assert {(f["indicator"], f["subject"]) for f in facts if f["value"] == "98%以上"} == {
+        ("例行监测合格率", "农产品"), ("抽检合格率", "食品")}
+    # without 均 the value is only the nearest indicator's
+    plain = text.replace("均达到", "达到")
+    ents2 = [_dict(plain, e["text"], e["label"]) for e in ents[:5]]
+    assert {f["indicator"] for f in link_facts(plain, ents2)} == {"抽检合格率"}
+
+
+def test_values_in_brackets_versions_and_commas(extractor):
+    text = "接近设定的目标（86，2025年目标），发布汽车芯片认证审查技术体系1.0。"
+    assert [text[c.start:c.end] for c in patterns.values(text)] == ["86", "1.0"]
+    assert ("CERTIFICATION", "汽车芯片认证审查技术体系1.0") in _ents(next(extractor.annotate([text])))
 
 
 def test_annotate_empty_and_long(extractor):

@@ -61,6 +61,20 @@ def test_lexicon_streams_mark_vocabulary_terms():
     assert not streams[0, 0] and not streams[1, 0]
 
 
+def test_dictionary_word_streams(tmp_path):
+    words = tagger.WordIndex.from_words(["电子", "计价", "计价秤", "合格率", "合格", "三个字的词太长了"])
+    text = "电子计价秤合格率"
+    code = np.concatenate([[0, 0], np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32), [0, 0]]).astype(np.uint64)
+    ws, we, wm = (x[2:-2].tolist() for x in words.streams(code))
+    assert ws == [2, 0, 3, 0, 0, 3, 0, 0]  # 电子, 计价秤, 合格率 start here
+    assert we == [0, 2, 0, 2, 3, 0, 2, 3]
+    assert wm == [0, 1, 0, 1, 1, 0, 1, 1]  # 价 is inside 计价: no name boundary before it
+    tagger.WordIndex.from_words([]).streams(code)  # an empty dictionary matches nothing
+    words.save(tmp_path / "w.npz")
+    assert all(x.tolist() == y.tolist() for x, y in zip(tagger.WordIndex.load(tmp_path / "w.npz").streams(code),
+                                                        words.streams(code)))
+
+
 def test_training_learns_and_saved_model_predicts_the_same(tmp_path):
     rows = [r for r in load_records()[0] if r["entities"]][:80]
     nlp = train_tagger.make_nlp()

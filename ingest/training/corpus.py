@@ -2,7 +2,7 @@
 
 * :func:`load_records`: every ``ingest/training/data/*.jsonl`` record,
   aligned by :mod:`.align` (stand-off records are rebuilt from the shared
-  corpus), minus any record sharing a 12-character substring with a sentence
+  corpus) with the span conventions of :mod:`nqikg.ingest.conventions`, minus any record sharing a 12-character substring with a sentence
   of the dev set (``shared/gold/dev.jsonl``), so no model sees dev text;
 * :func:`split`: a stable ~10 % validation split by a hash of the id;
 * :func:`augment`: mention-replacement copies.
@@ -48,6 +48,7 @@ def overlaps(text: str, grams: set[str]) -> bool:
 
 def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tuple[list[dict], int]:
     """Aligned training records (exchange format), minus any overlapping the dev set."""
+    from nqikg.ingest import conventions
     from nqikg.ingest.training.align import AlignError, align_record
     shared = _shared_dir()
     corpus = shared / "corpus" if shared else None
@@ -74,6 +75,7 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tup
                 if row["text"] in seen:
                     continue
                 seen.add(row["text"])
+                row["entities"] = conventions.apply(row["text"], row["entities"])
                 rows.append(row)
     return rows, dropped
 

@@ -5,7 +5,7 @@
 * data: every ``ingest/training/data/*.jsonl`` record (see :mod:`.corpus`),
   minus any that shares a 12-character substring with the dev set;
 * ~10 % of the records (by a hash of the id) are held out to pick the number
-  of epochs (up to ``--epochs``, patience 4); the shipped model is retrained
+  of epochs (up to ``--epochs``, patience 8); the shipped model is retrained
   on all records for that many epochs;
 * each record also gets mention-replacement copies, so the tagger learns
   contexts rather than names;
@@ -75,7 +75,7 @@ def span_f1(component, rows: list[dict]) -> float:
     return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
 
 
-def fit(component, rows: list[dict], epochs: int, val_rows: list[dict] | None = None, patience: int = 4,
+def fit(component, rows: list[dict], epochs: int, val_rows: list[dict] | None = None, patience: int = 8,
         verbose: bool = True) -> tuple[int, float, list]:
     """Train ``component.model`` on ``rows``; with ``val_rows`` stop when the validation F1 stops
     improving and keep the best epoch's averaged weights.  Returns (epochs, best F1, history)."""

@@ -1,0 +1,83 @@
+"""Span conventions of ANNOTATION.md that hold for gold and predicted entities alike.
+
+Applied to the project's training records when they are loaded (so the tagger
+learns the convention the annotators may have missed) and to the extractor's
+output (so a tagger miss is still put right). Entities are plain dicts with
+``start``, ``end``, ``label`` and ``text``; the text is the sentence.
+
+* **Technique names** keep their 技术 (快检技术, 计量技术 in ANNOTATION.md):
+  a method or pillar element directly followed by 技术 is named with it
+  (数字孪生技术, 在线检测技术, 认证认可技术), unless 技术 starts a noun that the
+  element only modifies (检验检测技术人员, 标准技术委员会, 计量技术规范 are
+  about people, bodies and documents: the pillar word alone, rule 4).
+* **A field applied as a technique** (rule 6): 人工智能, 大数据 … written as
+  X技术 after a verb of applying (运用, 借助, 基于 …) or in a list of
+  techniques (数字孪生技术、大数据技术) is METHOD X技术.
+* **A bracketed abbreviation** (rule 2) takes the label of the name before it:
+  生乳体细胞数（SCC） gives INDICATOR SCC, and so do its other mentions in the text.
+"""
+from __future__ import annotations
+
+import re
+
+TECHNIQUE_LABELS = frozenset({"METHOD", "TESTING", "CERTIFICATION", "STANDARD", "METROLOGY"})
+# nouns that 技术 modifies: the element before it is then a pillar word in a loose compound
+_TECH_NOUN = re.compile(
+    r"技术(?:人员|人才|专家|队伍|机构|组织|委员会|中心|平台|联盟|条件|要求|规范|规程|文件|法规|标准|指标|参数|"
+    r"能力|水平|服务|体系|基础|支撑|保障|手段|路线|方案|壁垒|措施|资源|领域|优势|差距|装备)")
+_APPLY = re.compile(r"(运用|应用|借助|基于|采用|利用|通过|引入|结合|依托|使用)")
+APPLY_WINDOW = 12  # characters before the field in which a verb of applying is looked for
+_CLAUSE = re.compile(r"[，。；：,;:]")
+# an item of a list of techniques (数字孪生技术、大数据技术、AI技术)
+_TECH_LIST_BEFORE = re.compile(r"技术\s?[、和与及]\s?$")
+_TECH_LIST_AFTER = re.compile(r"\s?[、和与及]\s?[^，。；、]{1,10}?技术")
+_ABBREV = re.compile(r"[（(]\s*([A-Za-z][A-Za-z0-9\-/]{1,11})\s*[）)]")
+
+
+def _ent(text: str, start: int, end: int, label: str) -> dict:
+    return {"start": start, "end": end, "label": label, "text": text[start:end]}
+
+
+def _technique(text: str, ents: list[dict]) -> list[dict]:
+    starts = {e["start"] for e in ents}
+    out = []
+    for e in ents:
+        end = e["end"]
+        if text.startswith("技术", end) and end + 2 not in starts and end not in starts and not _TECH_NOUN.match(text, end):
+            if e["label"] in TECHNIQUE_LABELS:
+                e = _ent(text, e["start"], end + 2, e["label"])
+            elif e["label"] == "INDUSTRY" and (_APPLY.search(_CLAUSE.split(text[max(0, e["start"] - APPLY_WINDOW):e["start"]])[-1])
+                                               or _TECH_LIST_BEFORE.search(text, 0, e["start"])
+                                               or _TECH_LIST_AFTER.match(text, end + 2)):
+                e = _ent(text, e["start"], end + 2, "METHOD")
+        out.append(e)
+    return out
+
+
+def _abbreviations(text: str, ents: list[dict]) -> list[dict]:
+    ends = {e["end"]: e for e in ents}
+    labels: dict[str, str] = {}
+    for m in _ABBREV.finditer(text):
+        name = ends.get(m.start())
+        if name is not None and name["label"] != "VALUE" and name["text"] != m.group(1):
+            labels[m.group(1)] = name["label"]
+    if not labels:
+        return ents
+    out = [_ent(text, e["start"], e["end"], labels[e["text"]]) if labels.get(e["text"], e["label"]) != e["label"]
+           and e["label"] != "VALUE" else e for e in ents]
+    taken = [(e["start"], e["end"]) for e in out]
+    for abbr, label in labels.items():
+        for m in re.finditer(re.escape(abbr), text):
+            s, t = m.start(), m.end()
+            if (s == 0 or not text[s - 1].isascii() or not text[s - 1].isalnum()) and \
+                    (t == len(text) or not text[t].isascii() or not text[t].isalnum()) and \
+                    not any(a < t and s < b for a, b in taken):
+                out.append(_ent(text, s, t, label))
+                taken.append((s, t))
+    return sorted(out, key=lambda e: e["start"])
+
+
+def apply(text: str, entities: list[dict]) -> list[dict]:
+    """``entities`` (non-overlapping) with the conventions above applied."""
+    ents = sorted(entities, key=lambda e: e["start"])
+    return _abbreviations(text, _technique(text, ents))
