@@ -13,6 +13,11 @@ output (so a tagger miss is still put right). Entities are plain dicts with
 * **A field applied as a technique** (rule 6): 人工智能, 大数据 … written as
   X技术 after a verb of applying (运用, 借助, 基于 …) or in a list of
   techniques (数字孪生技术、大数据技术) is METHOD X技术.
+* **Products listed as sectors** (rules 6, 10): the items of a list closed by
+  等领域 / 等行业 (交通车辆、国防装备等领域; 钢铁、家电等传统行业) are INDUSTRY.
+* **A product and its part** are one PRODUCT, like 盾构机主轴承 in
+  ANNOTATION.md (航空发动机单晶叶片, 高端医疗器械关键零部件); coordinated products
+  written without a comma (农产品食品药品) stay apart.
 * **A bracketed abbreviation** (rule 2) takes the label of the name before it:
   生乳体细胞数（SCC） gives INDICATOR SCC, and so do its other mentions in the text.
 """
@@ -31,6 +36,11 @@ _CLAUSE = re.compile(r"[，。；：,;:]")
 # an item of a list of techniques (数字孪生技术、大数据技术、AI技术)
 _TECH_LIST_BEFORE = re.compile(r"技术\s?[、和与及]\s?$")
 _TECH_LIST_AFTER = re.compile(r"\s?[、和与及]\s?[^，。；、]{1,10}?技术")
+_LIST_SEP = re.compile(r"\s?[、和及与]\s?")
+_ETC = re.compile(r"\s?等")
+_SECTOR_AFTER_LIST = re.compile(r"\s?等?\s?[\u4e00-\u9fff]{0,2}?(?:领域|行业|产业)")
+# heads of parts and equipment: 盾构机 + 主轴承, 航空发动机 + 单晶叶片, 高端医疗器械 + 关键零部件
+_PART = re.compile(r"(零部件|部件|组件|元器件|器件|轴承|叶片|工件台|系统|装备|设备|机组|阵列|电池|模块|总成)$")
 _ABBREV = re.compile(r"[（(]\s*([A-Za-z][A-Za-z0-9\-/]{1,11})\s*[）)]")
 
 
@@ -77,7 +87,31 @@ def _abbreviations(text: str, ents: list[dict]) -> list[dict]:
     return sorted(out, key=lambda e: e["start"])
 
 
+def _sector_lists(text: str, ents: list[dict]) -> list[dict]:
+    out = list(ents)
+    i = 0
+    while i < len(out):
+        j = i
+        while j + 1 < len(out) and _LIST_SEP.fullmatch(text, out[j]["end"], out[j + 1]["start"]):
+            j += 1
+        if _SECTOR_AFTER_LIST.match(text, out[j]["end"]) and (j > i or _ETC.match(text, out[j]["end"])):
+            out[i:j + 1] = [_ent(text, e["start"], e["end"], "INDUSTRY") if e["label"] == "PRODUCT" else e
+                            for e in out[i:j + 1]]
+        i = j + 1
+    return out
+
+
+def _whole_and_part(text: str, ents: list[dict]) -> list[dict]:
+    out: list[dict] = []
+    for e in ents:
+        if (out and e["label"] == "PRODUCT" and out[-1]["label"] == "PRODUCT" and out[-1]["end"] == e["start"]
+                and _PART.search(e["text"])):
+            e = _ent(text, out.pop()["start"], e["end"], "PRODUCT")
+        out.append(e)
+    return out
+
+
 def apply(text: str, entities: list[dict]) -> list[dict]:
     """``entities`` (non-overlapping) with the conventions above applied."""
     ents = sorted(entities, key=lambda e: e["start"])
-    return _abbreviations(text, _technique(text, ents))
+    return _abbreviations(text, _whole_and_part(text, _sector_lists(text, _technique(text, ents))))

@@ -127,7 +127,7 @@ def _product_span(text: str, c: Cand, floor: int) -> Cand:
 _CENTRE_KIND = re.compile(r"^(产业计量测试中心|计量测试中心|质量检验检测中心|检验检测中心|质检中心|质量监督检验中心|重点实验室)$")
 _SECTOR_NEXT = re.compile(r"(行业|领域|产业|企业)")
 _PILLAR_LABELS = {"METROLOGY", "TESTING", "CERTIFICATION", "STANDARD", "NQI"}
-_LEVEL = re.compile(r"(国家级|省级|市级|县级|地市级|区域性?)$")
+_LEVEL = re.compile(r"(国家级|省级|市级|县级|地市级|区域性?|国家)$")
 _IND_TRAIL_JUNK = re.compile(r"(较|比)\s?\d{4}\s?年?$|(提高|降低|下降|减少|上升|增加)$")
 _IND_SHARE_TAIL = re.compile(r"(的)?(比重|比例|占比)")
 _HOLDER = re.compile(r"(机构|企业|单位|公司)$")
@@ -176,8 +176,9 @@ def _extend_indicators(text: str, chosen: list[Cand]) -> list[Cand]:
             c = Cand(prev.start, c.end, prev.label, prev.source, prev.priority)
         if c.label in _PILLAR_LABELS:
             # rule 1: 国家级和省级产业计量测试中心 -> 省级产业计量测试中心 (the span that carries the head)
+            # and 国家 + an established term (国家计量技术规范, 国家监督抽查), not + a pillar word (国家 + 计量)
             m = _LEVEL.search(text, max(out[-1].end if out else 0, c.start - 4), c.start)
-            if m and m.end() == c.start:
+            if m and m.end() == c.start and (m.group(1) != "国家" or c.end - c.start >= 3):
                 c = Cand(m.start(), c.end, c.label, c.source, c.priority)
         if c.label == "INDUSTRY":
             c = _industry_span(text, c)

@@ -421,7 +421,11 @@ class CharTagger:
 
     def from_disk(self, path, *, exclude=()) -> "CharTagger":
         self.model = TaggerModel.load(Path(path) / "weights.npz", self.tagset)
-        self.featurizer = Featurizer(self.featurizer.matcher, self.lexicon_labels, WordIndex.load(Path(path) / "words.npz"))
+        words = Path(path) / "words.npz"
+        if not words.exists():
+            raise FileNotFoundError(f"{words}: the model lacks its dictionary words; rebuild it with "
+                                    "python -m nqikg.ingest.training.train_tagger")
+        self.featurizer = Featurizer(self.featurizer.matcher, self.lexicon_labels, WordIndex.load(words))
         return self
 
 

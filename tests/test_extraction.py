@@ -132,6 +132,15 @@ def test_technique_names_keep_their_suffix():
     assert all(text[e["start"]:e["end"]] == e["text"] for e in conventions.apply(text, ents))
 
 
+def test_sector_lists_and_product_parts():
+    text = "铝合金在交通车辆、国防装备等领域应用，盾构机主轴承和农产品食品药品，航空发动机单晶叶片。"
+    ents = [_dict(text, w, "PRODUCT") for w in ("铝合金", "交通车辆", "国防装备", "盾构机", "主轴承", "农产品", "食品", "药品",
+                                               "航空发动机", "单晶叶片")]
+    got = [(e["label"], e["text"]) for e in conventions.apply(text, ents)]
+    assert got == [("PRODUCT", "铝合金"), ("INDUSTRY", "交通车辆"), ("INDUSTRY", "国防装备"), ("PRODUCT", "盾构机主轴承"),
+                   ("PRODUCT", "农产品"), ("PRODUCT", "食品"), ("PRODUCT", "药品"), ("PRODUCT", "航空发动机单晶叶片")]
+
+
 def test_bracketed_abbreviation_takes_the_name_label():
     text = "生乳体细胞数（SCC）是关键指标，SCC越低越好，AISCC不是它。"
     ents = [_dict(text, "生乳", "PRODUCT"), _dict(text, "体细胞数", "INDICATOR"), _dict(text, "SCC", "ORG")]
