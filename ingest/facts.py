@@ -16,7 +16,8 @@ Rules (ANNOTATION.md, "Facts"), checked on the annotated training records
   a share of it (占全行业营业收入的76.40%);
 * subject: an entity written right before the value (not after 低于/比), one of
   a respectively-list (东部、中部…分别为 a、b), else the nearest in the
-  indicator's own clause, else the topic of the sentence part; comparison
+  indicator's own clause, else the topic of the sentence part (the head B
+  of "A研制的B"); comparison
   targets (与国际标准…) are skipped; none when nothing fits;
 * a value in a later clause stated as a target (设定的目标（86）) belongs to
   the indicator before it, up to MAX_TARGET_GAP characters away; so does the
@@ -102,7 +103,13 @@ def _subject(text: str, part: list[dict], ind: dict, v: dict, vals: list[dict], 
         primary = [e for e in same if e["label"] in LIST_NAME_LABELS]
         return (primary or same)[-1]["text"]
     primary = [e for e in pre if e["label"] in LIST_NAME_LABELS]
-    return (primary or pre)[0]["text"]
+    first = (primary or pre)[0]
+    # …研制的锶光晶格钟: in "A (made) 的 B" the head B is what is measured
+    head = [e for e in pre if e["start"] > first["end"] and _OF_HEAD.fullmatch(text, first["end"], e["start"])]
+    return (head[0] if head else first)["text"]
+
+
+_OF_HEAD = re.compile(r"[\u4e00-\u9fff]{0,4}的")
 
 
 def _is_target(text: str, ps: int, v: dict) -> bool:

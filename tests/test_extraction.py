@@ -218,6 +218,15 @@ def test_facts_shared_value_trend_and_target():
     assert {f["indicator"] for f in link_facts(plain, ents2)} == {"抽检合格率"}
 
 
+def test_fact_subject_is_the_head_of_a_de_phrase():
+    text = "国家授时中心研制的锶光晶格钟，频率稳定度优于2×10^{-18}。"
+    ents = [_dict(text, "国家授时中心", "ORG"), _dict(text, "锶光晶格钟", "PRODUCT"), _dict(text, "频率稳定度", "INDICATOR"),
+            _dict(text, "2×10^{-18}", "VALUE")]
+    assert [f["subject"] for f in link_facts(text, ents)] == ["锶光晶格钟"]
+    plain = "国家授时中心，锶光晶格钟，频率稳定度优于2×10^{-18}。"
+    assert [f["subject"] for f in link_facts(plain, [_dict(plain, e["text"], e["label"]) for e in ents])] == ["国家授时中心"]
+
+
 def test_values_in_brackets_versions_and_commas(extractor):
     text = "接近设定的目标（86，2025年目标），发布汽车芯片认证审查技术体系1.0。"
     assert [text[c.start:c.end] for c in patterns.values(text)] == ["86", "1.0"]
