@@ -48,6 +48,7 @@ _ALIAS = re.compile(r"[（(]\s*(?:以下简称|下称|以下称为|以下称|简
 _NUM = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
 _SCI = (r"(?:\d+(?:\.\d+)?\s?[×xX*]\s?10\s?(?:\^\s?\{?[-−–]?\d+\}?|[-−–]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"
         r"|\d+(?:\.\d+)?\s?[×xX*]\s?\d+(?:\.\d+)?|10\^\s?\{?[-−–]?\d+\}?)")
+_FRAC = r"\d{1,3}/\d{1,4}(?![\d/])"  # 1/3, 1/20 (as written)
 _MULT = r"(?:万亿|千亿|百亿|十亿|亿|千万|百万|十万|万|千|百)"
 _SI_BASE = r"(?:Hz|Wh|W|VA|V|A|J|N|Pa|Gal|Sa/s|bit|bps|B|s|g|m|L|l|t|Ω|cd|mol|lx|Bq|Gy|Sv|T|F|C)"
 _ASCII_UNIT1 = (r"(?:kW·h|kWh|mAh|Ah|kgce|tce|CFU|ppm|ppb|dB|rpm|r/min|min|°C|℃|h|d|K(?=\s|$|[^\w])|"
@@ -60,12 +61,13 @@ _CN_UNIT1 = (r"(?:个数量级|数量级|量级|个百分点|百分点|万亿元
              r"纳秒|微秒|毫秒|皮秒|小时|分钟|秒|摄氏度|℃|度|倍|分|大类|项|个|家|件|台|套|种|次|人|名|位|款|类|所|座|条|张|份|场|批|"
              r"个国家|个城市|个省|省份|地区|城市|国家|部|篇|本|册|辆|架|艘|颗|枚|片|块|根|株|头|只|户|起|例|"
              r"级|层|代|星|岗|万|亿)")
-_CN_UNITS = (r"(?:" + _CN_UNIT1 + r"(?:\s?/\s?(?:\d+\s?)?(?:" + _ASCII_UNIT1 + r"|件|台|个|人|年|吨|千克|次|百万|万))?)")
+_CN_UNITS = (r"(?:" + _CN_UNIT1 + r"(?:\s?/\s?(?:\d+\s?)?(?:" + _ASCII_UNIT1 +
+             r"|件|台|套|辆|只|片|张|个|人|年|月|天|小时|吨|千克|公斤|千米|公里|亩|次|百万|万))?)")
 _UNIT = r"(?:[%‰％]|" + _CN_UNITS + r"|" + _ASCII_UNITS + r"(?![A-Za-z]))"
 _VALUE = re.compile(
     r"(?<![\dA-Za-z.第])"
-    r"(?:(?<![\dA-Za-z])[-−](?=\d))?"
-    r"(?:" + _SCI + r"|" + _NUM + r"(?:\s?[~～\-—–至到]\s?" + _NUM + r")?)"
+    r"(?:(?<![\dA-Za-z])[-−±](?=\d))?"
+    r"(?:" + _SCI + r"|" + _FRAC + r"(?:\s?[~～\-—–至到]\s?" + _FRAC + r")?|" + _NUM + r"(?:\s?[~～\-—–至到]\s?" + _NUM + r")?)"
     r"(?:\s?" + _MULT + r")?"
     r"(?:\s?(?:余|多))?"
     r"(?:\s?" + _UNIT + r"(?:\s?[×xX]\s?" + _NUM + r"\s?" + _UNIT + r")?)?"
@@ -82,6 +84,9 @@ _CN_VALUE = re.compile(
     r"|" + _CN_NUMERAL + r"+倍)"
     r"(?:以上|以下|以内)?")
 _DURATION = re.compile(r"(?<![\d.])\d+(?:\.\d+)?\s?(?:个月|个工作日|工作日|天|周)(?:以内|以上)?")
+# a number of years only as the measure of something (设计寿命为20年, 平均标龄为7.2年, 缩短了2.6年)
+_YEARS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s?年(?![代度前来后间内底初末中])")
+_YEARS_CONTEXT = re.compile(r"(为|达到|达|约|缩短至|延长至|缩短了|延长了|不超过|超过)\s?$")
 _DURATION_CONTEXT = re.compile(r"(为|至|到|由|从|缩短至|缩短到|压缩至|压缩到|延长至|不超过|超过|少于|多于|达到|达|约)\s?$")
 _YEARLIKE = re.compile(r"^(19|20)\d{2}$")
 _AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期|卷|版|号文|个月|天|个工作日|工作日|周)")
@@ -202,6 +207,9 @@ def values(text: str) -> list[Cand]:
     # 制定周期缩短至16个月), never as a temporal adverbial (连续6年, 10年前, 近5年来)
     for m in _DURATION.finditer(text):
         if _DURATION_CONTEXT.search(text, max(0, m.start() - 6), m.start()):
+            out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
+    for m in _YEARS.finditer(text):
+        if not _YEARLIKE.match(m.group(1)) and _YEARS_CONTEXT.search(text, max(0, m.start() - 6), m.start()):
             out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
     for m in _CN_VALUE.finditer(text):
         out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
