@@ -48,6 +48,12 @@ def _ent(text: str, start: int, end: int, label: str) -> dict:
     return {"start": start, "end": end, "label": label, "text": text[start:end]}
 
 
+def _applied_as_technique(text: str, start: int, end: int) -> bool:
+    """The field text[start:end], followed by 技术, is applied (运用…) or listed among techniques."""
+    lead = _CLAUSE.split(text[max(0, start - APPLY_WINDOW):start])[-1]
+    return bool(_APPLY.search(lead) or _TECH_LIST_BEFORE.search(text, 0, start) or _TECH_LIST_AFTER.match(text, end + 2))
+
+
 def _technique(text: str, ents: list[dict]) -> list[dict]:
     starts = {e["start"] for e in ents}
     out = []
@@ -56,9 +62,7 @@ def _technique(text: str, ents: list[dict]) -> list[dict]:
         if text.startswith("技术", end) and end + 2 not in starts and end not in starts and not _TECH_NOUN.match(text, end):
             if e["label"] in TECHNIQUE_LABELS:
                 e = _ent(text, e["start"], end + 2, e["label"])
-            elif e["label"] == "INDUSTRY" and (_APPLY.search(_CLAUSE.split(text[max(0, e["start"] - APPLY_WINDOW):e["start"]])[-1])
-                                               or _TECH_LIST_BEFORE.search(text, 0, e["start"])
-                                               or _TECH_LIST_AFTER.match(text, end + 2)):
+            elif e["label"] == "INDUSTRY" and _applied_as_technique(text, e["start"], end):
                 e = _ent(text, e["start"], end + 2, "METHOD")
         out.append(e)
     return out
@@ -77,11 +81,9 @@ def _abbreviations(text: str, ents: list[dict]) -> list[dict]:
            and e["label"] != "VALUE" else e for e in ents]
     taken = [(e["start"], e["end"]) for e in out]
     for abbr, label in labels.items():
-        for m in re.finditer(re.escape(abbr), text):
-            s, t = m.start(), m.end()
-            if (s == 0 or not text[s - 1].isascii() or not text[s - 1].isalnum()) and \
-                    (t == len(text) or not text[t].isascii() or not text[t].isalnum()) and \
-                    not any(a < t and s < b for a, b in taken):
+        for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(abbr)}(?![A-Za-z0-9])", text):
+            s, t = m.span()
+            if not any(a < t and s < b for a, b in taken):
                 out.append(_ent(text, s, t, label))
                 taken.append((s, t))
     return sorted(out, key=lambda e: e["start"])
