@@ -17,11 +17,6 @@ def page_url(id_: str | None) -> str | None:
     return f"/page/{quote(id_, safe='/')}" if id_ else None
 
 
-def data_url(id_: str | None) -> str | None:
-    """Root-relative URL of the linked-data resource (the IRI's path on this server)."""
-    return f"/id/{quote(id_, safe='/')}" if id_ else None
-
-
 class _Model(BaseModel):
     model_config = ConfigDict(extra="ignore")
 

@@ -44,7 +44,8 @@ _PART = re.compile(r"(零部件|部件|组件|元器件|器件|轴承|叶片|工
 _ABBREV = re.compile(r"[（(]\s*([A-Za-z][A-Za-z0-9\-/]{1,11})\s*[）)]")
 
 
-def _ent(text: str, start: int, end: int, label: str) -> dict:
+def entity(text: str, start: int, end: int, label: str) -> dict:
+    """An entity of the exchange format (ANNOTATION.md)."""
     return {"start": start, "end": end, "label": label, "text": text[start:end]}
 
 
@@ -61,9 +62,9 @@ def _technique(text: str, ents: list[dict]) -> list[dict]:
         end = e["end"]
         if text.startswith("技术", end) and end + 2 not in starts and end not in starts and not _TECH_NOUN.match(text, end):
             if e["label"] in TECHNIQUE_LABELS:
-                e = _ent(text, e["start"], end + 2, e["label"])
+                e = entity(text, e["start"], end + 2, e["label"])
             elif e["label"] == "INDUSTRY" and _applied_as_technique(text, e["start"], end):
-                e = _ent(text, e["start"], end + 2, "METHOD")
+                e = entity(text, e["start"], end + 2, "METHOD")
         out.append(e)
     return out
 
@@ -77,14 +78,14 @@ def _abbreviations(text: str, ents: list[dict]) -> list[dict]:
             labels[m.group(1)] = name["label"]
     if not labels:
         return ents
-    out = [_ent(text, e["start"], e["end"], labels[e["text"]]) if labels.get(e["text"], e["label"]) != e["label"]
+    out = [entity(text, e["start"], e["end"], labels[e["text"]]) if labels.get(e["text"], e["label"]) != e["label"]
            and e["label"] != "VALUE" else e for e in ents]
     taken = [(e["start"], e["end"]) for e in out]
     for abbr, label in labels.items():
         for m in re.finditer(rf"(?<![A-Za-z0-9]){re.escape(abbr)}(?![A-Za-z0-9])", text):
             s, t = m.span()
             if not any(a < t and s < b for a, b in taken):
-                out.append(_ent(text, s, t, label))
+                out.append(entity(text, s, t, label))
                 taken.append((s, t))
     return sorted(out, key=lambda e: e["start"])
 
@@ -97,7 +98,7 @@ def _sector_lists(text: str, ents: list[dict]) -> list[dict]:
         while j + 1 < len(out) and _LIST_SEP.fullmatch(text, out[j]["end"], out[j + 1]["start"]):
             j += 1
         if _SECTOR_AFTER_LIST.match(text, out[j]["end"]) and (j > i or _ETC.match(text, out[j]["end"])):
-            out[i:j + 1] = [_ent(text, e["start"], e["end"], "INDUSTRY") if e["label"] == "PRODUCT" else e
+            out[i:j + 1] = [entity(text, e["start"], e["end"], "INDUSTRY") if e["label"] == "PRODUCT" else e
                             for e in out[i:j + 1]]
         i = j + 1
     return out
@@ -108,7 +109,7 @@ def _whole_and_part(text: str, ents: list[dict]) -> list[dict]:
     for e in ents:
         if (out and e["label"] == "PRODUCT" and out[-1]["label"] == "PRODUCT" and out[-1]["end"] == e["start"]
                 and _PART.search(e["text"])):
-            e = _ent(text, out.pop()["start"], e["end"], "PRODUCT")
+            e = entity(text, out.pop()["start"], e["end"], "PRODUCT")
         out.append(e)
     return out
 

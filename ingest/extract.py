@@ -430,8 +430,7 @@ class Extractor:
         chosen = _extend_indicators(text, sorted(chosen, key=lambda c: c.start))
         out = []
         for c in chosen:
-            surface = text[c.start:c.end]
-            ent = {"start": c.start, "end": c.end, "label": c.label, "text": surface}
+            ent = conventions.entity(text, c.start, c.end, c.label)
             if c.source == "lexicon" and c.concept:
                 ent["concept"] = c.concept
             out.append(ent)
@@ -482,7 +481,7 @@ class Extractor:
             if extra:
                 spans = {(c.start, c.end) for c in extra}
                 ents = [e for e in ents if (e["start"], e["end"]) not in spans]  # relabelled entities
-                ents.extend({"start": c.start, "end": c.end, "label": c.label, "text": text[c.start:c.end]} for c in extra)
+                ents.extend(conventions.entity(text, c.start, c.end, c.label) for c in extra)
         ents = conventions.apply(text, _non_overlapping(ents))
         for ent in ents:
             if "concept" not in ent:

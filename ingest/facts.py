@@ -40,7 +40,6 @@ LIST_SEGMENT = 10  # a comma clause continuing a list of values ("，美国34.30
 # a value right after these words is a change or a share, not the level of the indicator
 _CHANGE = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年|增长了?|增加了?|下降了?|减少了?|提高了?|降低了?|上升了?|回落|增幅|降幅|增速)\s?(?:约|近|超过|达到?|为)?\s?$")
 _LINK_WORDS = re.compile(r"(连续\d+年|持续|一直|始终|仍然|仍|均|已|都|保持|到|至|在|为|是|约|近|达|达到|分别为|分别|提高到|增至|降至|仅为|超过|而|则|和|与|及|\s)")
-_YOY = re.compile(r"(同比|环比|比上年|较上年|比去年|较去年)")
 # the international/domestic comparison of a value ("，国际先进水平5000 h")
 _COMPARE = re.compile(r"(国际|国外|世界|全球|发达国家|先进国家|同类产品|国内|行业)(先进|领先|平均|一流|最高|最好)?(水平|值)?")
 # a trend clause between an indicator and the clause giving its level (持续提升，2024年达到85.6)

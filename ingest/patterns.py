@@ -134,20 +134,6 @@ def titles(text: str) -> list[Cand]:
     return out
 
 
-def coded_titles(text: str) -> list[tuple[int, int]]:
-    """Spans (marks included) of 《…》 titles written right after a standard/spec code.
-    (Kept for callers; the titles themselves are STANDARD/METROLOGY entities, see :func:`titles`.)"""
-    out = []
-    for m in _TITLE.finditer(text):
-        before = text[max(0, m.start() - 30):m.start()].rstrip()
-        code = None
-        for cm in _CODE.finditer(before):
-            code = cm
-        if code is not None and code.end() == len(before):
-            out.append((m.start(), m.end()))
-    return out
-
-
 def aliases(text: str) -> list[tuple[int, int]]:
     """Spans of the alias in "(以下简称 X)"; the label is the preceding entity's."""
     out = []

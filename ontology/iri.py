@@ -69,8 +69,3 @@ def derived(doc_id: str, index: int, kind: str, *parts: str) -> str:
 def graph(kind: str, name: str | None = None) -> str:
     """IRI of a named graph: ``graph("doc", id)``, ``graph("ontology")``, ``graph("reference", "gbt4754")``."""
     return f"{base()}graph/{kind}" + (f"/{slug(name)}" if name else "")
-
-
-def is_instance(iri: str) -> bool:
-    """Whether ``iri`` is an instance IRI minted under the current base."""
-    return iri.startswith(f"{base()}id/")

@@ -49,7 +49,6 @@ FORMATS: dict[str, Format] = {f.name: f for f in (
            folder=True),
     Format("cypher", "text/plain; charset=utf-8", ".cypher", "Cypher CREATE script"),
 )}
-RDF_FORMATS = ("ttl", "nt", "nq", "jsonld")
 
 
 class UnknownFormat(ValueError):
