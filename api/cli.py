@@ -56,6 +56,12 @@ def cmd_eval(args) -> int:
     for label, v in scores["per_label"].items():
         if v["support"]:
             print(f"  {label:13s} P {v['p']:.3f}  R {v['r']:.3f}  F1 {v['f']:.3f}  n={v['support']}")
+    if "relations" in scores:
+        v = scores["relations"]
+        print(f"relations P {v['p']:.3f}  R {v['r']:.3f}  F1 {v['f']:.3f}")
+        for predicate, v in scores["per_predicate"].items():
+            if v["support"] or v["fp"]:
+                print(f"  {predicate:17s} P {v['p']:.3f}  R {v['r']:.3f}  F1 {v['f']:.3f}  n={v['support']}")
     return 0
 
 
@@ -158,12 +164,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--store", type=Path, default=settings.store)
     p.set_defaults(func=cmd_remove)
 
-    p = sub.add_parser("extract", help="extract entities and facts from {id, text} JSON lines")
+    p = sub.add_parser("extract", help="extract entities, facts and relations from {id, text} JSON lines")
     p.add_argument("input", type=Path)
     p.add_argument("-o", "--output", type=Path, required=True)
     p.set_defaults(func=cmd_extract)
 
-    p = sub.add_parser("eval", help="score the extractor on a gold file (same scores as the referee)")
+    p = sub.add_parser("eval", help="score the extractor on a gold file: entities, facts and relations, as the referee does")
     p.add_argument("gold", type=Path)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_eval)

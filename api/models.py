@@ -280,8 +280,9 @@ class GapEvidence(_Model):
     element: str | None
     element_iri: str
     element_label: str | None = None
-    kind: str = Field(description="supports (the element supports the product), industry (an industry of "
-                                  "the product) or co-mention (named in the bottleneck sentence)")
+    kind: str = Field(description="supports (the element supports the product), industry (an industry of the "
+                                  "product, or the GB/T 4754 class it is close to) or broader (a broader GB/T 4754 "
+                                  "class of that industry)")
     via: str | None = None
     via_label: str | None = None
     sentence: str | None = None

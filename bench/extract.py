@@ -4,7 +4,7 @@
 
 The shared corpus is repeated (document by document) to the requested size.
 The pipeline is read → normalise → split sentences → Extractor.annotate
-(character tokens, lexicon, tagger, patterns, merge, facts), streaming, results
+(character tokens, lexicon, tagger, patterns, merge, facts, relations), streaming, results
 counted and dropped.  Each run happens in a fresh child process, which first
 times ``jieba.lcut`` on the same documents (median of three passes) and then
 the pipeline, so both are measured side by side under the same machine load;
@@ -73,12 +73,13 @@ def run_pipeline(mb: float, n_process: int, batch_size: int) -> dict:
                 yield s.text
 
     t0 = time.perf_counter()
-    n_ent = n_fact = 0
+    n_ent = n_fact = n_rel = 0
     for res in ex.annotate(sentences()):
         n_ent += len(res["entities"])
         n_fact += len(res["facts"])
+        n_rel += len(res["relations"])
     dt = time.perf_counter() - t0
-    return {"chars": chars, "seconds": dt, "chars_per_s": chars / dt, "entities": n_ent, "facts": n_fact,
+    return {"chars": chars, "seconds": dt, "chars_per_s": chars / dt, "entities": n_ent, "facts": n_fact, "relations": n_rel,
             "jieba_chars_per_s": chars / jieba_seconds, "peak_rss_mb": peak_memory()["peak_mb"]}
 
 
@@ -107,7 +108,7 @@ def main() -> int:
     for name, r in (("small", small), ("large", big)):
         print(f"jieba.lcut ({name}): {r['chars']} chars at {r['jieba_chars_per_s']:,.0f} chars/s (median of 3 passes)")
         print(f"pipeline ({name}): {r['chars']} chars in {r['seconds']:.2f} s = {r['chars_per_s']:,.0f} chars/s, "
-              f"{r['entities']} entities, {r['facts']} facts, peak RSS {r['peak_rss_mb']:.0f} MB "
+              f"{r['entities']} entities, {r['facts']} facts, {r['relations']} relations, peak RSS {r['peak_rss_mb']:.0f} MB "
               f"(n_process={a.n_process}, batch_size={a.batch_size})")
     growth = big["peak_rss_mb"] - small["peak_rss_mb"]
     print(f"peak memory: {small['peak_rss_mb']:.0f} MB at {small['chars']} chars, {big['peak_rss_mb']:.0f} MB at "

@@ -94,7 +94,8 @@ def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
             mentions.append(Mention(e["start"], e["end"], e["label"], e["text"], entity))
             spans.append(normalized.source_span(sentence.start + e["start"], sentence.start + e["end"]))
         record = SentenceRecord(sentence.index, sentence.text, sentence.source_start, sentence.source_end,
-                                mentions, spans, relate(sentence.text, mentions, annotation["facts"]))
+                                mentions, spans,
+                                relate(sentence.text, mentions, annotation["facts"], annotation["relations"]))
         yield from writer.sentence(record)
 
 

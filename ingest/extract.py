@@ -1,7 +1,7 @@
-"""The extractor: Chinese policy text in, entities and quantitative facts out (ANNOTATION.md format).
+"""The extractor: Chinese policy text in, entities, quantitative facts and relations out (ANNOTATION.md format).
 
     ex = Extractor.load()
-    for result in ex.annotate(texts): ...      # {"entities": [...], "facts": [...]}
+    for result in ex.annotate(texts): ...      # {"entities": [...], "facts": [...], "relations": [...]}
     extract_jsonl("in.jsonl", "out.jsonl")     # {"id","text"} lines -> exchange format lines
     evaluate("gold.jsonl")                     # the referee's scores
 
@@ -9,7 +9,9 @@ Pipeline per text: the spaCy pipeline of ``ingest/model`` (one token per
 character, then the trained character tagger of :mod:`.tagger`, which also
 runs the lexicon matcher over the ontology vocabulary and reference schemes)
 + pattern rules (codes, 《》 titles, values, organisation heads) → merge into
-non-overlapping spans → facts (indicator/value/subject/year).
+non-overlapping spans → facts (indicator/value/subject/year) → relations
+(candidates from the ontology's type signatures decided by the trained
+classifier of :mod:`.relations`).
 
 Merge policy (chosen by measurement on the held-out training split):
   0. the tagger reads the lexicon matches as features, so it learns how far
@@ -41,6 +43,7 @@ from .facts import link_facts
 from .lexmatch import LexiconMatcher
 from .patterns import Cand
 from .reader import UnreadableInput, decode
+from .relations import RelationModel
 
 MODEL_DIR = Path(__file__).resolve().parent / "model"
 LABELS = ("ORG", "LOC", "POLICY", "METROLOGY", "STANDARD", "TESTING", "CERTIFICATION",
@@ -271,8 +274,10 @@ class Extractor:
     _instance: "Extractor | None" = None
 
     def __init__(self, nlp=None, matcher: LexiconMatcher | None = None, *, use_ner: bool = True,
-                 use_lexicon: bool = True, use_indicator_rule: bool = True, batch_size: int = 256, n_process: int = 1):
+                 use_lexicon: bool = True, use_indicator_rule: bool = True, batch_size: int = 256, n_process: int = 1,
+                 relation_model: RelationModel | None = None):
         self.nlp = nlp
+        self.relation_model = relation_model
         self.matcher = matcher or LexiconMatcher.build()
         self.use_ner = use_ner and nlp is not None
         self.use_lexicon = use_lexicon
@@ -299,6 +304,8 @@ class Extractor:
         from . import tagger  # noqa: F401  (registers the nqi_ner component the model names)
         path = Path(model_dir) if model_dir else MODEL_DIR
         nlp = spacy.load(path) if (path / "config.cfg").exists() else None
+        if "relation_model" not in kw:
+            kw["relation_model"] = RelationModel.load(path / "relations.json")
         ex = cls(nlp, **kw)
         if model_dir is None and not kw:
             cls._instance = ex
@@ -488,7 +495,8 @@ class Extractor:
                 concept = lexicon.canonical(ent["text"], ent["label"])
                 if concept:
                     ent["concept"] = concept
-        return {"entities": ents, "facts": link_facts(text, ents)}
+        relations = self.relation_model.relations(text, ents) if self.relation_model else []
+        return {"entities": ents, "facts": link_facts(text, ents), "relations": relations}
 
 
 # ---------------------------------------------------------------------- files
@@ -592,7 +600,7 @@ def evaluate(gold_path: str | Path, extractor: Extractor | None = None, pred_pat
 
 def main(argv: list[str] | None = None) -> int:
     import argparse
-    ap = argparse.ArgumentParser(description="extract entities and facts from {id,text} JSON Lines")
+    ap = argparse.ArgumentParser(description="extract entities, facts and relations from {id,text} JSON Lines")
     ap.add_argument("input")
     ap.add_argument("-o", "--output")
     ap.add_argument("--eval", action="store_true", help="score the input as a gold file")
@@ -600,7 +608,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if a.eval:
             s = evaluate(a.input, pred_path=a.output)
-            print(json.dumps({k: s[k] for k in ("strict", "facts")}, ensure_ascii=False))
+            print(json.dumps({k: s[k] for k in ("strict", "facts", "relations") if k in s}, ensure_ascii=False))
         else:
             n = extract_jsonl(a.input, a.output or "/dev/stdout")
             print(f"{n} lines -> {a.output}", file=sys.stderr)

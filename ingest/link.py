@@ -28,8 +28,6 @@ _CODE = re.compile(
 _INDUSTRY_TAIL = re.compile(r"(产业|行业|工业|领域)$")
 _QUOTES = "《》“”\"'‘’「」"
 
-NQI_LABELS = ("METROLOGY", "STANDARD", "TESTING", "CERTIFICATION", "NQI")
-
 
 @dataclass(frozen=True)
 class Entity:

@@ -1,18 +1,15 @@
-"""Relations and observations read from one sentence's linked mentions and facts.
+"""The linked graph of one sentence: the extractor's relations on linked entities, observations, bottleneck claims.
 
-Plain data in (a sentence, its linked mentions, its facts), plain data out
-(relations with the character span that supports them, observations, bottleneck
-claims). Rules are general cue patterns of Chinese policy prose:
+Plain data in (a sentence, its linked mentions, the extractor's facts and
+relations), plain data out. Nothing here decides whether a relation holds:
+that is the relation classifier's job (:mod:`.relations`), so the graph holds
+exactly the relations ``nqikg extract`` returns. This module only
 
-* an NQI element *supports* an industry or product named in the same clause
-  when the clause carries a support cue (支撑, 服务, 面向, 针对, 建设, 制定 …);
-* a product is a *bottleneck* where its clause says so (依赖进口, 卡脖子, 断供,
-  受制于人, 造得出、造不好 …);
-* a product *belongs to* an industry when the sentence is framed by the
-  industry (在集成电路领域，…) or names the product right after the industry;
-* an organisation *issued* (发布, 印发, 颁布 …) or *developed* (研制, 制定 …)
-  a policy, standard or specification in the same clause;
-* a policy *sets a target* when a fact of its sentence is a target (到2025年).
+* puts each relation on the entities its ends' mentions were linked to, with
+  its evidence span, cue and score; ``bottleneck`` relations become bottleneck
+  claims;
+* turns facts into observations (numbers parsed, domestic or international
+  scope, targets and the policy that sets them).
 """
 from __future__ import annotations
 
@@ -20,17 +17,8 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
-from .link import NQI_LABELS, Entity
+from .link import Entity
 
-_CLAUSE = re.compile(r"[^；;。！？!?]+[；;。！？!?]?")
-# a directed cue ties an NQI element to a target anywhere in the clause; a generic verb only within one segment
-SUPPORT_CUE = re.compile(r"支撑|支持|服务于|面向|针对|围绕|聚焦|保障|助力|赋能|满足|适应|覆盖")
-GENERIC_SUPPORT_CUE = re.compile(r"建设|建立|制定|制修订|研制|开展|提升|加强|完善|推动|推进|实施|引领")
-BOTTLENECK_CUE = re.compile(
-    r"依赖进口|进口依赖|依赖国外|依靠进口|大量进口|主要靠进口|卡脖子|“卡脖子”|断供|受制于人|造得出、造不好|造不好|对外依存度?高?"
-    r"|被国外.{0,6}垄断|国外垄断|垄断|短板|瓶颈|受制于|无法自主|不能自主")
-ISSUE_CUE = re.compile(r"发布|印发|颁布|出台|公布|批准|发起|签署|施行")
-DEVELOP_CUE = re.compile(r"研制|研发|开发|制定|起草|编制|主导|牵头")
 DOMESTIC_CUE = re.compile(r"我国|国内|国产|中国|自主")
 INTERNATIONAL_CUE = re.compile(r"国际|国外|进口|发达国家|国际先进水平|世界先进|全球|美国|德国|日本|欧盟|欧洲|韩国|英国|法国|瑞士")
 TARGET_CUE = re.compile(r"到\s*(?:19|20)\d{2}\s*年|目标|力争|达到|提高到|提升到|超过")
@@ -55,8 +43,10 @@ class Relation:
     subject: Entity
     predicate: str          # local name of an ontology object property
     object: Entity
-    start: int              # span of the sentence that supports it
+    start: int              # span of the sentence that states it
     end: int
+    cue: str | None = None  # the word it rests on
+    score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +69,7 @@ class BottleneckClaim:
     cue: str
     start: int
     end: int
+    score: float | None = None
 
 
 @dataclass
@@ -116,97 +107,26 @@ def parse_value(value: str) -> tuple[Decimal | None, Decimal | None, str | None]
     return low, high, rest or None
 
 
-def _clauses(text: str) -> list[tuple[int, int]]:
-    return [(m.start(), m.end()) for m in _CLAUSE.finditer(text)] or [(0, len(text))]
-
-
-def _in(span: tuple[int, int], m: Mention) -> bool:
-    return span[0] <= m.start and m.end <= span[1]
-
-
-def relate(text: str, mentions: list[Mention], facts: list[dict]) -> SentenceGraph:
-    """Relations, observations and bottleneck claims of one sentence."""
+def relate(text: str, mentions: list[Mention], facts: list[dict], relations: list[dict]) -> SentenceGraph:
+    """The sentence's relations (as the extractor returned them) on linked entities, its observations and claims."""
     out = SentenceGraph()
-    linked = [m for m in mentions if m.entity is not None]
-    for span in _clauses(text):
-        clause = text[span[0]:span[1]]
-        inside = [m for m in linked if _in(span, m)]
-        elements = [m for m in inside if m.label in NQI_LABELS]
-        targets = [m for m in inside if m.label in ("INDUSTRY", "PRODUCT")]
-        if elements and targets:
-            out.relations.extend(_supports(text, span, elements, targets))
-        out.bottlenecks.extend(_bottlenecks(text, span, inside))
-        orgs = [m for m in inside if m.label == "ORG"]
-        outputs = [m for m in inside if m.label in ("POLICY", "STANDARD", "METROLOGY") and m.entity.code or m.label == "POLICY"]
-        for cue_re, predicate in ((ISSUE_CUE, "issuedBy"), (DEVELOP_CUE, "developedBy")):
-            if orgs and outputs and cue_re.search(clause):
-                for o in outputs:
-                    for org in orgs:
-                        out.relations.append(Relation(o.entity, predicate, org.entity, *span))
-                break
-    out.relations.extend(_membership(text, linked))
+    by_span = {(m.start, m.end): m for m in mentions if m.entity is not None}
+    for r in relations:
+        subject = by_span.get(tuple(r["subject_span"]))
+        if subject is None:
+            continue
+        start, end = r["evidence"]
+        if r["object"] is None:
+            if r["predicate"] == "bottleneck":
+                out.bottlenecks.append(BottleneckClaim(subject.entity, r.get("cue") or text[start:end], start, end,
+                                                       r.get("score")))
+            continue
+        obj = by_span.get(tuple(r["object_span"]))
+        if obj is not None and obj.entity.iri != subject.entity.iri:
+            out.relations.append(Relation(subject.entity, r["predicate"], obj.entity, start, end,
+                                          r.get("cue"), r.get("score")))
     out.observations.extend(_observations(text, mentions, facts))
     return out
-
-
-def _supports(text: str, span: tuple[int, int], elements: list[Mention], targets: list[Mention]) -> list[Relation]:
-    """NQI elements supporting industries or products of one clause."""
-    clause = text[span[0]:span[1]]
-    directed = SUPPORT_CUE.search(clause) is not None
-    segments = [(span[0] + m.start(), span[0] + m.end()) for m in _SEGMENT.finditer(clause)]
-    relations = []
-    for e in elements:
-        for t in targets:
-            if e.entity.iri == t.entity.iri:
-                continue
-            same_segment = any(_in(seg, e) and _in(seg, t) for seg in segments)
-            if directed or (same_segment and GENERIC_SUPPORT_CUE.search(clause)):
-                relations.append(Relation(e.entity, "supports", t.entity, *span))
-    return relations
-
-
-_SEGMENT = re.compile(r"[^，,：:]+[，,：:]?")
-
-
-def _bottlenecks(text: str, span: tuple[int, int], mentions: list[Mention]) -> list[BottleneckClaim]:
-    """Products a bottleneck cue applies to: those of the comma-delimited segment holding the cue
-    (a coordinated list such as 工业母机、高端芯片…等…依赖进口 stays inside one segment), else the
-    products of the segment just before it."""
-    claims = []
-    segments = [(span[0] + m.start(), span[0] + m.end()) for m in _SEGMENT.finditer(text[span[0]:span[1]])]
-    for cue in BOTTLENECK_CUE.finditer(text, span[0], span[1]):
-        for k, seg in enumerate(segments):
-            if seg[0] <= cue.start() < seg[1]:
-                products = [m for m in mentions if m.label == "PRODUCT" and _in(seg, m) and m.start < cue.start()]
-                if not products and k > 0:
-                    products = [m for m in mentions if m.label == "PRODUCT" and _in(segments[k - 1], m)]
-                claims.extend(BottleneckClaim(m.entity, cue.group(), *span) for m in products)
-                break
-    return claims
-
-
-_FRAME = re.compile(r"^(?:在|对于|就|从)?(?P<ind>[^，,。；]{2,20}?)(?:领域|行业|产业|方面)[，,]?")
-
-
-def _membership(text: str, mentions: list[Mention]) -> list[Relation]:
-    industries = [m for m in mentions if m.label == "INDUSTRY"]
-    products = [m for m in mentions if m.label == "PRODUCT"]
-    if not industries or not products:
-        return []
-    frame = _FRAME.match(text)
-    relations = []
-    if frame:
-        framing = [m for m in industries if m.end <= frame.end()]
-        if framing:
-            for p in products:
-                if p.start >= frame.end() and p.entity.iri != framing[0].entity.iri:
-                    relations.append(Relation(p.entity, "belongsToIndustry", framing[0].entity, 0, len(text)))
-    for i in industries:
-        for p in products:
-            gap = text[i.end:p.start]
-            if 0 <= p.start - i.end <= 3 and re.fullmatch(r"(的|中的|用|类)?", gap) and p.entity.iri != i.entity.iri:
-                relations.append(Relation(p.entity, "belongsToIndustry", i.entity, i.start, p.end))
-    return relations
 
 
 def _observations(text: str, mentions: list[Mention], facts: list[dict]) -> list[Observation]:

@@ -88,7 +88,7 @@ class DocumentWriter:
         for r in rec.graph.relations:
             yield from self._entity(r.subject)
             yield from self._entity(r.object)
-            yield from self._statement(s, rec.index, N(r.subject.iri), _nqi(r.predicate), N(r.object.iri), r.start, r.end)
+            yield from self._statement(s, rec.index, r)
         for k, o in enumerate(rec.graph.observations):
             yield from self._observation(s, rec.index, k, o)
         for c in rec.graph.bottlenecks:
@@ -132,7 +132,8 @@ class DocumentWriter:
         if e.related:
             yield self._q(node, _nqi("relatedIndustry"), N(e.related))
 
-    def _statement(self, s, index, subj, pred, obj, start, end) -> Iterator[ox.Quad]:
+    def _statement(self, s, index: int, r) -> Iterator[ox.Quad]:
+        subj, pred, obj = N(r.subject.iri), _nqi(r.predicate), N(r.object.iri)
         yield self._q(subj, pred, obj)
         st = N(iri.derived(self.info.doc_id, index, "stmt", subj.value, pred.value, obj.value))
         yield self._q(st, N(RDF + "type"), N(RDF + "Statement"))
@@ -140,8 +141,17 @@ class DocumentWriter:
         yield self._q(st, N(RDF + "predicate"), pred)
         yield self._q(st, N(RDF + "object"), obj)
         yield self._q(st, N(PROV + "wasDerivedFrom"), s)
-        yield self._q(st, _nqi("start"), _int(start))
-        yield self._q(st, _nqi("end"), _int(end))
+        yield self._q(st, _nqi("start"), _int(r.start))
+        yield self._q(st, _nqi("end"), _int(r.end))
+        yield from self._how(st, r.cue, r.score)
+
+    def _how(self, node, cue: str | None, score: float | None) -> Iterator[ox.Quad]:
+        """How an extracted statement was made: the cue it rests on, the classifier and its confidence."""
+        if cue:
+            yield self._q(node, _nqi("cue"), _zh(cue))
+        if score is not None:
+            yield self._q(node, _nqi("confidence"), ox.Literal(f"{score:.4f}", datatype=N(XSD + "decimal")))
+            yield self._q(node, N(PROV + "wasAttributedTo"), _nqi("relationClassifier"))
 
     def _observation(self, s, index: int, k: int, o) -> Iterator[ox.Quad]:
         node = N(iri.derived(self.info.doc_id, index, "obs", str(k), o.indicator.iri, o.value,
@@ -182,6 +192,7 @@ class DocumentWriter:
         yield self._q(node, N(PROV + "wasDerivedFrom"), s)
         yield self._q(node, _nqi("start"), _int(c.start))
         yield self._q(node, _nqi("end"), _int(c.end))
+        yield from self._how(node, None, c.score)
 
 
 def _decimal(value) -> str:

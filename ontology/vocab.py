@@ -96,6 +96,32 @@ def entity_labels() -> tuple[str, ...]:
     return tuple(sorted({str(o) for o in g.objects(None, NQI_NS.entityLabel)}))
 
 
+@dataclass(frozen=True)
+class Signature:
+    """The type signature of an extraction predicate: the labels each end may have (no object: one-place)."""
+    predicate: str
+    term: str                       # the property (or, for a one-place predicate, the claim class) recording it
+    subject_labels: frozenset[str]
+    object_labels: frozenset[str]
+
+    @property
+    def one_place(self) -> bool:
+        return not self.object_labels
+
+
+@lru_cache(maxsize=1)
+def relation_signatures() -> dict[str, Signature]:
+    """Extraction predicate → its type signature, read from nqi:extractionPredicate, nqi:subjectLabel
+    and nqi:objectLabel of the ontology (ANNOTATION.md, Relations)."""
+    g = ontology()
+    out = {}
+    for node, name in g.subject_objects(NQI_NS.extractionPredicate):
+        out[str(name)] = Signature(str(name), str(node),
+                                   frozenset(str(x) for x in g.objects(node, NQI_NS.subjectLabel)),
+                                   frozenset(str(x) for x in g.objects(node, NQI_NS.objectLabel)))
+    return dict(sorted(out.items()))
+
+
 @lru_cache(maxsize=None)
 def pillar_of(cls: str) -> str | None:
     """The pillar individual (nqi:metrology …) whose element class ``cls`` falls under."""

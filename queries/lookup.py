@@ -883,7 +883,7 @@ def documents_meta(store: ox.Store, value: str) -> list[dict]:
 
 # ---------------------------------------------------------------- the NQI coverage matrix
 
-_KIND_RANK = {"supports": 0, "industry": 1, "co-mention": 2}
+_KIND_RANK = {"supports": 0, "industry": 1, "broader": 2}
 
 
 def gaps_query() -> str:
@@ -932,7 +932,7 @@ def gaps(store: ox.Store, index: LabelIndex) -> dict:
                  "document_title": e["document_title"] if e else None, "text": e["text"] if e else None,
                  "mentions": [{**m, "focus": m["entity"] in (id_of(el), id_of(r["product"].value))}
                               for m in e["mentions"]] if e else []}
-        # one piece of evidence per (element, sentence): a stated support wins over a co-mention
+        # one piece of evidence per (element, sentence): the most direct support wins
         cell = item["coverage"][pillar]
         same = next((x for x in cell if x["element_iri"] == el and x["sentence"] == entry["sentence"]), None)
         if same is None:

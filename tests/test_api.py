@@ -292,9 +292,10 @@ def test_gaps_lists_industrial_machine_tools(client, graph_store):
         rows_ = bool(graph_store.query(f"ASK {{ <{e['element_iri']}> <{NQI}pillar> <{NQI}{pillar}> }}",
                                        use_default_graph_as_union=True))
         assert bool(rows_), e
-        assert e["kind"] in ("supports", "industry", "co-mention")
-        if e["kind"] == "co-mention":
-            assert e["text"] and e["sentence_url"]
+        assert e["kind"] in ("supports", "industry", "broader")
+        # the edge reaches the product, or an industry or class the product belongs to, and says where from
+        assert (e["via"] is None) == (e["kind"] == "supports")
+        assert e["text"] and e["sentence_url"]
 
 
 def test_gaps_query_is_a_canned_query(client):

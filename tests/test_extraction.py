@@ -238,7 +238,7 @@ def test_values_in_brackets_versions_and_commas(extractor):
 
 def test_annotate_empty_and_long(extractor):
     res = list(extractor.annotate(["", "质量" * 20_000, "。"]))
-    assert res[0] == {"entities": [], "facts": []}
+    assert res[0] == {"entities": [], "facts": [], "relations": []}
     assert len(res) == 3
 
 

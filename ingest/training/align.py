@@ -21,6 +21,7 @@ from pathlib import Path
 
 LABELS = {"ORG", "LOC", "POLICY", "METROLOGY", "STANDARD", "TESTING", "CERTIFICATION",
           "NQI", "INDUSTRY", "PRODUCT", "INDICATOR", "VALUE", "METHOD"}
+PREDICATES = {"supports", "belongsToIndustry", "issuedBy", "developedBy", "bottleneck"}
 
 
 class AlignError(ValueError):
@@ -61,7 +62,21 @@ def align_record(rec: dict, corpus: Path | None = None) -> dict:
         cursor = end
     facts = [{"indicator": f["indicator"], "value": f["value"],
               "subject": f.get("subject"), "year": f.get("year")} for f in rec.get("facts") or []]
-    return {"id": rec["id"], "text": text, "entities": out, "facts": facts}
+    row = {"id": rec["id"], "text": text, "entities": out, "facts": facts}
+    if "relations" in rec:  # present (even empty) only on records annotated for relations
+        row["relations"] = [_relation(rec["id"], r) for r in rec["relations"] or []]
+    return row
+
+
+def _relation(rid: str, item) -> dict:
+    """A relation written ``[subject, predicate, object]`` or as an object of the exchange format."""
+    if isinstance(item, dict):
+        subject, predicate, obj = item.get("subject"), item.get("predicate"), item.get("object")
+    else:
+        subject, predicate, obj = item
+    if predicate not in PREDICATES or not isinstance(subject, str):
+        raise AlignError(f"{rid}: bad relation {item!r}")
+    return {"subject": subject, "predicate": predicate, "object": obj}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -76,8 +76,20 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tup
                     continue
                 seen.add(row["text"])
                 row["entities"] = conventions.apply(row["text"], row["entities"])
+                if "relations" in row:
+                    row["relations"], lost = _placed(row)
+                    if lost:
+                        print(f"{path.name}:{n}: {lost} relation(s) whose end is not an entity of the line dropped",
+                              file=sys.stderr)
                 rows.append(row)
     return rows, dropped
+
+
+def _placed(row: dict) -> tuple[list[dict], int]:
+    """The record's relations whose ends are surfaces of its entities (rule 1), and how many were not."""
+    surfaces = {e["text"] for e in row["entities"]}
+    kept = [r for r in row["relations"] if r["subject"] in surfaces and (r["object"] is None or r["object"] in surfaces)]
+    return kept, len(row["relations"]) - len(kept)
 
 
 def split(rows: list[dict], frac: float = 0.1) -> tuple[list[dict], list[dict]]:

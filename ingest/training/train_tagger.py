@@ -28,6 +28,7 @@ import numpy as np
 from .corpus import MODEL_DIR, SEED, augment, load_records, split
 
 AUGMENT = 8   # mention-replacement copies of each record
+RELATION_MODEL = "relations.json"
 BATCH = 2     # sentences decoded with the same weights before an update (1: no better, 8: -2 points)
 
 
@@ -142,6 +143,8 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, verbose: bool = True) -> dict
             "validation_pipeline": pipeline,
             "seed": SEED, "augment": AUGMENT, "batch": BATCH, "history": history}
     (tmp / "training.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+    if (out / RELATION_MODEL).exists():  # the relation classifier is trained on its own (train_relations)
+        shutil.copy2(out / RELATION_MODEL, tmp / RELATION_MODEL)
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     if verbose:
