@@ -21,7 +21,8 @@ common.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..ontology import lexicon
 
@@ -38,7 +39,7 @@ CUES: dict[str, re.Pattern] = {name: re.compile(pattern) for name, pattern in {
     "organise": r"组织开展|组织实施|组织|承办|举办|主办|召开|参加|参与|协办",
     "agent": r"由|经|会同|联合|共同",
     "field": r"领域|行业|产业|方面|板块|环节",
-    "frame": r"^在|^对于|^围绕|^聚焦|^面向|^针对|^就",
+    "frame": r"在|对于|围绕|聚焦|面向|针对|就",
     "bottleneck": r"依赖进口|进口依赖|依赖国外|依靠进口|大量进口|靠进口|进口|依赖|卡脖子|断供|垄断|受制于人|受制于|"
                   r"造得出|造不好|自给率|对外依存|国产化率|国产替代|国产化|替代进口|打破|填补.{0,8}空白|攻克|短板|瓶颈|"
                   r"被国外|国外企业|国外厂商|外资|封锁|禁运|制裁",
@@ -58,8 +59,9 @@ _CLAUSE_END = re.compile(r"[。；;！？!?]")
 _COMMA = re.compile(r"[，,]")
 _COLON = re.compile(r"[：:]")
 _FRAME = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:在|对于|就|针对|围绕|面向|聚焦)(?P<body>[^，,。；]{1,30}?)(?:领域|行业|产业|方面|中|上)?[，,]")
-_PUNCT = re.compile(r"[，,。；;：:、！？!?（）()《》“”\"\s]")
-WINDOW = 6
+_SEGMENT_END = re.compile(r"[，,。；;：:]")
+WINDOW = 6   # characters of context on each side of a candidate
+EDGE = 5     # characters at each end of the gap
 
 
 def role(label: str) -> str:
@@ -86,6 +88,8 @@ class SentenceView:
     group: list[int]                 # group index of each entity
     groups: list[tuple[int, int]]    # (start, end) characters of each group
     frame_end: int                   # end of an opening frame 在X领域， (0 when none)
+    cues: dict[str, list[tuple[int, int]]]   # every match of each cue class, found once per sentence
+    _seen: dict = field(default_factory=dict, repr=False)   # cue classes found per window
 
     @classmethod
     def of(cls, text: str, entities: list[dict]) -> "SentenceView":
@@ -102,7 +106,17 @@ class SentenceView:
                 group.append(len(groups))
                 groups.append((e["start"], e["end"]))
         m = _FRAME.match(text)
-        return cls(text, ents, group, groups, m.end() if m else 0)
+        cues = {name: [x.span() for x in rx.finditer(text)] for name, rx in CUES.items()}
+        return cls(text, ents, group, groups, m.end() if m else 0, {k: v for k, v in cues.items() if v})
+
+    def cue_hits(self, start: int, end: int, tag: str) -> list[str]:
+        """``tag~class`` for every cue class with a match inside text[start:end]."""
+        key = (max(0, start), min(len(self.text), end))
+        names = self._seen.get(key)
+        if names is None:
+            names = self._seen[key] = [name for name, spans in self.cues.items()
+                                       if any(key[0] <= a and b <= key[1] for a, b in spans)]
+        return [f"{tag}~{name}" for name in names]
 
     def coordinated(self, i: int, j: int) -> bool:
         """Entities ``i`` and ``j`` stand in one list of peers (检验检测、特种设备等机构): adjacent groups
@@ -134,17 +148,13 @@ def _ngrams(tokens: list[str], tag: str) -> list[str]:
     return feats
 
 
-def _cue_hits(text: str, tag: str) -> list[str]:
-    return [f"{tag}~{name}" for name, rx in CUES.items() if rx.search(text)]
-
-
 def pair_features(view: SentenceView, si: int, oi: int, predicate: str) -> list[str]:
     """Features of the candidate (entity ``si``) ``predicate`` (entity ``oi``)."""
     text, ents = view.text, view.entities
     s, o = ents[si], ents[oi]
-    first, second = (s, o) if s["start"] < o["start"] else (o, s)
-    gf, gs = view.group[ents.index(first)], view.group[ents.index(second)]
-    order = "so" if first is s else "os"
+    (fi, first), (_, second) = sorted(((si, s), (oi, o)), key=lambda x: x[1]["start"])
+    gf, gs = view.group[fi], view.group[oi if fi == si else si]
+    order = "so" if fi == si else "os"
     f: list[str] = [f"labels={s['label']}>{o['label']}", f"order={order}"]
     if gf == gs:
         f.append("same-group")
@@ -153,7 +163,8 @@ def pair_features(view: SentenceView, si: int, oi: int, predicate: str) -> list[
         gap_start, gap_end = view.groups[gf][1], view.groups[gs][0]
     gap = text[gap_start:gap_end]
     tokens = view.masked(gap_start, gap_end)
-    between = [e for e in ents if gap_start <= e["start"] and e["end"] <= gap_end]
+    inside = [k for k, e in enumerate(ents) if gap_start <= e["start"] and e["end"] <= gap_end]
+    between = [ents[k] for k in inside]
     f.append(f"gap-len={_bucket(len(tokens))}")
     f.append(f"order|gap-len={order}|{_bucket(len(tokens), (0, 2, 5, 10, 20))}")
     f.append(f"ents-between={_bucket(len(between), (0, 1, 2, 3, 5))}")
@@ -166,23 +177,22 @@ def pair_features(view: SentenceView, si: int, oi: int, predicate: str) -> list[
         f.append(f"between-label={label}")
     # a competitor: another entity of either end's role between them (the nearer one is likelier)
     for end, name in ((s, "subj"), (o, "obj")):
-        if any(role(e["label"]) == role(end["label"]) and view.group[ents.index(e)] not in (gf, gs) for e in between):
+        if any(role(ents[k]["label"]) == role(end["label"]) and view.group[k] not in (gf, gs) for k in inside):
             f.append(f"competitor-of-{name}")
     if len(tokens) <= 24:
         f += _ngrams(tokens, "gap")
     else:
         f += _ngrams(tokens[:10], "gap-head") + _ngrams(tokens[-10:], "gap-tail")
-    f += _cue_hits(gap, "gap")
-    f += _cue_hits("".join(tokens[-4:]), "gap-end")
-    f += _cue_hits("".join(tokens[:4]), "gap-start")
+    f += view.cue_hits(gap_start, gap_end, "gap")
+    f += view.cue_hits(gap_end - EDGE, gap_end, "gap-end")
+    f += view.cue_hits(gap_start, gap_start + EDGE, "gap-start")
     left_start = view.groups[gf][0]
     left = view.masked(max(0, left_start - WINDOW), left_start)
     right_end = view.groups[gs][1]
     right = view.masked(right_end, min(len(text), right_end + WINDOW))
     f += _ngrams(left[-3:], "left") + _ngrams(right[:3], "right")
-    f += _cue_hits("".join(left), "left") + _cue_hits("".join(right), "right")
-    clause = _clause_around(text, first["start"], second["end"])
-    f += _cue_hits(clause, "clause")
+    f += view.cue_hits(left_start - WINDOW, left_start, "left") + view.cue_hits(right_end, right_end + WINDOW, "right")
+    f += view.cue_hits(*_clause_around(text, first["start"], second["end"]), "clause")
     if view.frame_end:
         for end, name in ((s, "subj"), (o, "obj")):
             if end["end"] <= view.frame_end:
@@ -191,7 +201,7 @@ def pair_features(view: SentenceView, si: int, oi: int, predicate: str) -> list[
             f.append("both-after-frame")
     for end, name in ((s, "subj"), (o, "obj")):
         f.append(f"{name}-len={_bucket(len(end['text']), (1, 2, 4, 8))}")
-        if lexicon.labels_of(end["text"]):
+        if _known(end["text"]):
             f.append(f"{name}-known")
     out = [f"{predicate}|{x}" for x in f]
     out += [f"*|{x}" for x in f if x.startswith(("gap-len=", "commas=", "clause-end", "competitor", "same-group",
@@ -208,28 +218,24 @@ def single_features(view: SentenceView, i: int, predicate: str) -> list[str]:
     gstart, gend = view.groups[g]
     size = sum(1 for x in view.group if x == g)
     f: list[str] = [f"label={e['label']}", f"group-size={_bucket(size, (1, 2, 3, 5))}"]
-    seg_start = max((m.end() for m in re.finditer(r"[，,。；;：:]", text[:gstart])), default=0)
-    nxt = re.search(r"[，,。；;：:]", text[gend:])
-    seg_end = gend + nxt.start() if nxt else len(text)
-    after_seg = text[gend:seg_end]
-    before_seg = text[seg_start:gstart]
-    f += _cue_hits(after_seg, "seg-after") + _cue_hits(before_seg, "seg-before")
-    following = re.search(r"[，,。；;：:]([^，,。；;：:]*)", text[gend:])
-    if following:
-        f += _cue_hits(following.group(1), "next-seg")
-    f += _cue_hits(text[max(0, seg_start - 30):seg_start], "prev-seg")
-    clause = _clause_around(text, gstart, gend)
-    f += _cue_hits(clause, "clause")
-    f += _cue_hits(text, "sentence")
+    seg_start = max((m.end() for m in _SEGMENT_END.finditer(text, 0, gstart)), default=0)
+    nxt = _SEGMENT_END.search(text, gend)
+    seg_end = nxt.start() if nxt else len(text)
+    f += view.cue_hits(gend, seg_end, "seg-after") + view.cue_hits(seg_start, gstart, "seg-before")
+    if nxt:
+        after = _SEGMENT_END.search(text, nxt.end())
+        f += view.cue_hits(nxt.end(), after.start() if after else len(text), "next-seg")
+    f += view.cue_hits(seg_start - 30, seg_start, "prev-seg")
+    f += view.cue_hits(*_clause_around(text, gstart, gend), "clause")
+    f += view.cue_hits(0, len(text), "sentence")
     right = view.masked(gend, min(len(text), gend + 2 * WINDOW))
     left = view.masked(max(0, gstart - WINDOW), gstart)
     f += _ngrams(right[:8], "right") + _ngrams(left[-4:], "left")
     f += _ngrams(view.masked(e["start"], e["end"])[-2:], "head")  # the head characters of the name
-    bott = CUES["bottleneck"]
-    hits = [m for m in bott.finditer(text)]
+    hits = view.cues.get("bottleneck", ())
     if hits:
-        after = [m.start() - gend for m in hits if m.start() >= gend]
-        before = [gstart - m.end() for m in hits if m.end() <= gstart]
+        after = [a - gend for a, b in hits if a >= gend]
+        before = [gstart - b for a, b in hits if b <= gstart]
         if after:
             f.append(f"cue-after-dist={_bucket(min(after), (0, 2, 5, 10, 20, 40))}")
             commas = len(_COMMA.findall(text[gend:gend + min(after)]))
@@ -238,14 +244,21 @@ def single_features(view: SentenceView, i: int, predicate: str) -> list[str]:
             f.append(f"cue-before-dist={_bucket(min(before), (0, 2, 5, 10, 20, 40))}")
             commas = len(_COMMA.findall(text[gstart - min(before):gstart]))
             f.append(f"cue-before-commas={_bucket(commas, (0, 1, 2))}")
-    others = [x for x in ents if x["label"] == e["label"] and view.group[ents.index(x)] != g]
+    others = [x for k, x in enumerate(ents) if x["label"] == e["label"] and view.group[k] != g]
     f.append(f"other-same-label={_bucket(len(others), (0, 1, 3))}")
     out = [f"{predicate}|{x}" for x in f]
     out.append(f"{predicate}|bias")
     return out
 
 
-def _clause_around(text: str, start: int, end: int) -> str:
+@lru_cache(maxsize=65536)
+def _known(surface: str) -> bool:
+    """Whether the ontology's vocabulary or reference schemes know the name."""
+    return bool(lexicon.labels_of(surface))
+
+
+def _clause_around(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause (between 。；！？) holding text[start:end]."""
     a = max((m.end() for m in _CLAUSE_END.finditer(text, 0, start)), default=0)
     m = _CLAUSE_END.search(text, end)
-    return text[a:m.start() if m else len(text)]
+    return a, m.start() if m else len(text)

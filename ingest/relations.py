@@ -25,6 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from itertools import repeat
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -44,7 +45,7 @@ EVIDENCE_CUES = {
     "belongsToIndustry": ("field", "of"),
     "issuedBy": ("issue",),
     "developedBy": ("develop",),
-    "bottleneck": ("bottleneck", "shortfall"),
+    "bottleneck": ("bottleneck", "shortfall", "foreign"),
 }
 
 
@@ -83,7 +84,9 @@ def candidates(view: SentenceView) -> list[Candidate]:
     for sig in vocab.relation_signatures().values():
         subjects = [i for i, e in enumerate(ents) if e["label"] in sig.subject_labels and i not in excluded]
         if sig.one_place:
-            out.extend(Candidate(sig.predicate, i, None) for i in subjects)
+            # rule 9: a bottleneck needs a marker of foreign dependence or of falling short
+            if any(name in view.cues for name in EVIDENCE_CUES[sig.predicate]):
+                out.extend(Candidate(sig.predicate, i, None) for i in subjects)
             continue
         objects = [i for i, e in enumerate(ents) if e["label"] in sig.object_labels and i not in excluded]
         out.extend(Candidate(sig.predicate, i, j) for i in subjects for j in objects
@@ -162,12 +165,12 @@ class RelationModel:
         Path(path).write_text(json.dumps(data, ensure_ascii=False, indent=0), encoding="utf-8")
 
     def score(self, feats: list[str]) -> float:
-        z = sum(self.weights.get(f, 0.0) for f in feats)
+        z = sum(map(self.weights.get, feats, repeat(0.0)))
         return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
     def scored(self, text: str, entities: list[dict]) -> list[tuple[SentenceView, Candidate, float]]:
         """Every candidate of the sentence with its probability."""
-        if not entities:
+        if not any(e["label"] in _subject_labels() for e in entities):
             return []
         view = SentenceView.of(text, entities)
         return [(view, c, self.score(features(view, c))) for c in candidates(view)]
@@ -188,6 +191,11 @@ class RelationModel:
                          "score": round(p, 4), "cue": cue, "evidence": [start, end],
                          "subject_span": [s["start"], s["end"]], "object_span": [o["start"], o["end"]] if o else None}
         return sorted(best.values(), key=lambda r: (r["evidence"][0], r["predicate"], r["subject"], r["object"] or ""))
+
+
+@lru_cache(maxsize=1)
+def _subject_labels() -> frozenset[str]:
+    return frozenset().union(*(sig.subject_labels for sig in vocab.relation_signatures().values()))
 
 
 @lru_cache(maxsize=1)

@@ -68,7 +68,11 @@ def test_candidates_only_from_the_signatures():
               else None) for c in got}
     assert ("issuedBy", "计量发展规划", "广东省市场监督管理局") in pairs
     assert ("supports", "产业计量测试中心", "储能") in pairs
-    assert ("bottleneck", "动力电池", None) in pairs
+    # rule 9: without a marker of foreign dependence or shortfall no product is a bottleneck candidate
+    assert not any(p == "bottleneck" for p, _, _ in pairs)
+    text2 = text.replace("储能产业。", "储能产业，其隔膜依赖进口。")
+    view2 = SentenceView.of(text2, ents)
+    assert [view2.entities[c.subject]["text"] for c in candidates(view2) if c.predicate == "bottleneck"] == ["动力电池"]
     assert not any(p == "supports" and o == "广东省市场监督管理局" for p, _, o in pairs)  # an ORG is not supported
     assert len(pairs) == len(got)
 

@@ -46,8 +46,13 @@ def overlaps(text: str, grams: set[str]) -> bool:
     return any(text[i:i + NGRAM] in grams for i in range(max(0, len(text) - NGRAM + 1)))
 
 
-def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tuple[list[dict], int]:
-    """Aligned training records (exchange format), minus any overlapping the dev set."""
+RELATIONS_ONLY = "relations_"  # files of this prefix train the relation classifier only (see README)
+
+
+def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None,
+                 include_relations_only: bool = True) -> tuple[list[dict], int]:
+    """Aligned training records (exchange format), minus any overlapping the dev set; without
+    ``include_relations_only``, minus the files annotated for the relation classifier only."""
     from nqikg.ingest import conventions
     from nqikg.ingest.training.align import AlignError, align_record
     shared = _shared_dir()
@@ -57,6 +62,8 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tup
     grams = dev_ngrams(dev_path)
     rows, dropped, seen = [], 0, set()
     for path in sorted(data_dir.glob("*.jsonl")):
+        if not include_relations_only and path.name.startswith(RELATIONS_ONLY):
+            continue
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():

@@ -119,7 +119,7 @@ def validate_pipeline(nlp, val_rows: list[dict]) -> dict:
 
 
 def train(epochs: int = 30, out: Path = MODEL_DIR, verbose: bool = True) -> dict:
-    rows, dropped = load_records()
+    rows, dropped = load_records(include_relations_only=False)
     train_rows, val_rows = split(rows)
     if verbose:
         print(f"{len(rows)} records ({dropped} dropped for dev overlap): {len(train_rows)} train, "
