@@ -8,10 +8,11 @@ from __future__ import annotations
 import logging
 from http import HTTPStatus
 from pathlib import Path
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
@@ -68,6 +69,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(lookup.NotFound)
     async def unknown_resource(request: Request, exc: lookup.NotFound):
         return JSONResponse({"error": "not found", "detail": str(exc)}, status_code=404)
+
+    @app.exception_handler(lookup.Moved)
+    async def merged_resource(request: Request, exc: lookup.Moved):
+        """A merged resource answers 301 with the same URL on the resource it was merged into."""
+        old, new = quote(exc.old, safe="/"), quote(exc.path, safe="/")
+        target = request.url.path.replace(old, new, 1) if old in request.url.path else f"/id/{new}"
+        query = f"?{request.url.query}" if request.url.query else ""
+        return RedirectResponse(target + query, status_code=301)
 
     @app.exception_handler(StoreNotFound)
     async def no_store(request: Request, exc: StoreNotFound):

@@ -151,6 +151,13 @@ class Code(_Model):
     scheme: str
     value: str
     property: str
+    id: str | None = Field(None, description="entity id of the class, for a GB/T 4754 placement")
+    placement: str | None = Field(None, description="for a product's GB/T 4754 class: stated (a sentence ties the "
+                                                    "product to an industry of that class) or inferred (ranked by "
+                                                    "the industry classifier)")
+    confidence: float | None = Field(None, description="the classifier's confidence of an inferred placement")
+    low_confidence: bool = Field(False, description="an inferred placement the classifier is unsure of")
+    sentence: str | None = Field(None, description="the stating sentence of a stated placement")
 
 
 class TypeInfo(_Model):
@@ -352,3 +359,19 @@ class CannedQuery(_Model):
 class Error(_Model):
     error: str
     detail: str | list | dict | None = None
+
+
+class IndustryPlacement(_Model):
+    code: str = Field(description="GB/T 4754-2017 code: 小类 (4 digits)")
+    name: str
+    level: int = Field(description="4 for a 小类, 3 for a 中类")
+    score: float = Field(description="the ranking score (higher is better; comparable within one answer)")
+    matched: list[str] = Field(description="the words of the name found in the class name or scope note")
+    parent: str | None = Field(None, description="the 中类 (3-digit class) of a 小类")
+    id: str = Field(description="entity id of the class (/api/entities/{id}, /api/industries/{code})")
+
+
+class IndustryPlacements(_Model):
+    name: str
+    scheme: str
+    classes: list[IndustryPlacement]

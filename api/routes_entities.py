@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
 from ..queries import lookup
 from .deps import ERRORS, Graph, graph
-from .models import EntityDetail, IndustryDetail, SearchResult, StandardDetail
+from ..ontology.industry_classifier import IndustryClassifier
+from .models import EntityDetail, IndustryDetail, IndustryPlacement, IndustryPlacements, SearchResult, StandardDetail
 
 router = APIRouter(prefix="/api", tags=["lookup"])
 
@@ -49,6 +50,23 @@ def get_standard(code: str = Path(description="code as written, normalised befor
                                   "GB/T 4754-2017; without a year the latest edition is returned"),
                  g: Graph = Depends(graph)) -> StandardDetail:
     return StandardDetail.model_validate(lookup.standard(g.store, g.index, code))
+
+
+@router.get("/industries/classify", response_model=IndustryPlacements, responses={422: ERRORS[422]},
+            summary="Rank the GB/T 4754-2017 classes where a product is made, for any product name")
+def classify_product(name: str = Query(..., max_length=100, description="a product name, known to the graph or "
+                                       "not, e.g. 数控机床, 车规级芯片"),
+                     limit: int = Query(5, ge=1, le=50)) -> IndustryPlacements:
+    name = name.strip()
+    if not name:
+        raise HTTPException(status_code=422, detail=[{"field": "query.name", "message": "name is empty"}])
+    ranked = IndustryClassifier.shared().rank(name, limit=limit)
+    if not ranked:
+        raise HTTPException(status_code=422, detail=[{"field": "query.name",
+                                                      "message": f"no GB/T 4754-2017 class shares a word with {name!r}"}])
+    return IndustryPlacements(name=name, scheme="GB/T 4754-2017", classes=[
+        IndustryPlacement(code=p.code, name=p.name, level=p.level, score=p.score, matched=list(p.matched),
+                          parent=p.parent, id=f"gbt4754/{p.code}") for p in ranked])
 
 
 @router.get("/industries/{gb4754_code}", response_model=IndustryDetail, responses=ERRORS,

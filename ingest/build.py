@@ -2,7 +2,8 @@
 
 One sentence can be followed from file to triple: :func:`read_document`
 decodes and normalises a file, :func:`document_quads` runs the extractor over
-its sentences, links mentions, reads relations and writes the document graph.
+its sentences, links mentions, reads relations, places the document's products
+in GB/T 4754 and writes the document graph.
 :func:`build` writes a new store generation (the previous documents, minus the
 ones ingested again, plus the new ones, the ontology and the reference
 schemes) and publishes it atomically: a failed build leaves the live graph as
@@ -22,6 +23,7 @@ from ..ontology import iri, reference, vocab
 from ..queries import store as stores
 from .link import Linker
 from .normalize import normalize
+from .place import place
 from .reader import UnreadableInput, decode
 from .relate import Mention, relate
 from .sentences import split_sentences
@@ -97,6 +99,7 @@ def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
                                 mentions, spans,
                                 relate(sentence.text, mentions, annotation["facts"], annotation["relations"]))
         yield from writer.sentence(record)
+    yield from writer.placements(place(list(writer.products.values()), writer.stated_industries))
 
 
 def ontology_quads() -> Iterator[ox.Quad]:

@@ -11,10 +11,11 @@ surface, so the same name always gives the same node.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..ontology import iri, lexicon, reference, vocab
+from ..ontology.industry_classifier import product_names
 
 # （以下简称《纲要》） / (以下简称“产业中心”): after a 《title》 or “quoted” name, or after a mention
 _ALIAS_TAIL = r"\s*[（(]\s*(?:以下|下文)?简称\s*[《“\"']?(?P<short>[^》”\"'）)]{1,20})[》”\"']?\s*[）)]"
@@ -41,6 +42,8 @@ class Entity:
     pillar: str | None = None
     related: str | None = None     # a near GB/T 4754 class (skos:closeMatch)
     reference: bool = False        # a reference concept described by a reference graph
+    also: frozenset[str] = field(default_factory=frozenset)   # further classes of one node (a sector that is a product)
+    merged_from: str | None = None  # the IRI it would have had as a separate node
 
 
 def normalise_code(text: str) -> str | None:
@@ -86,6 +89,11 @@ def gbt_class(surface: str) -> tuple[reference.Row | None, bool]:
         if near:
             return min(near, key=lambda r: (r.level, r.code)), False
     return None, False
+
+
+def is_product_name(name: str) -> bool:
+    """Whether the vocabulary or the product gazetteer of GB/T 4754 knows ``name`` as a product."""
+    return "PRODUCT" in lexicon.labels_of(name) or name in product_names()
 
 
 def clean_surface(surface: str) -> str:
@@ -143,9 +151,14 @@ class Linker:
         if row is not None and exact:
             return Entity(reference.concept_iri("gbt4754", row.code), cls, row.name,
                           aliases=frozenset({name, canonical}), code=row.code, reference=True)
+        own = iri.entity(vocab.iri_segment(cls), canonical)
+        if is_product_name(canonical):
+            # one node per thing: the sector named by a product's name is that product's node (数控机床)
+            product = self.link("PRODUCT", canonical)
+            return replace(product, also=product.also | {cls}, merged_from=own,
+                           aliases=product.aliases | ({name} - {product.name}))
         related = reference.concept_iri("gbt4754", row.code) if row is not None else None
-        return Entity(iri.entity(vocab.iri_segment(cls), canonical), cls, canonical,
-                      aliases=frozenset({name, canonical}), related=related)
+        return Entity(own, cls, canonical, aliases=frozenset({name, canonical}), related=related)
 
     def _make(self, cls: str, name: str, aliases: frozenset[str]) -> Entity:
         en = _english_name(name, cls)

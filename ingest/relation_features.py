@@ -119,9 +119,11 @@ class SentenceView:
         return [f"{tag}~{name}" for name in names]
 
     def coordinated(self, i: int, j: int) -> bool:
-        """Entities ``i`` and ``j`` stand in one list of peers (检验检测、特种设备等机构): adjacent groups
-        joined by a coordinator only."""
+        """Entities ``i`` and ``j`` stand in one list of peers: one coordination group (高端装备及消费品),
+        or adjacent groups joined by a coordinator only (检验检测、特种设备等机构)."""
         a, b = sorted((self.group[i], self.group[j]))
+        if a == b:
+            return True
         if b != a + 1:
             return False
         gap = self.text[self.groups[a][1]:self.groups[b][0]]

@@ -11,13 +11,16 @@ from typing import Iterator
 
 import pyoxigraph as ox
 
-from ..ontology import iri, vocab
+from ..ontology import iri, reference, vocab
 from .link import Entity
+from .place import ProductPlacement, StatedIndustry
 from .relate import Mention, SentenceGraph
 
 from ..ontology.namespaces import DCT, PROV, RDF, RDFS, SKOS, XSD
 
 N = ox.NamedNode
+PRODUCT = vocab.term("Product")
+MERGE_REASON = "以产品之名称呼的行业即该产品：一个事物一个节点 (a sector named by a product's name is that product: one node per thing)"
 
 
 def _nqi(local: str) -> ox.NamedNode:
@@ -60,7 +63,9 @@ class DocumentWriter:
         self.info = info
         self.g = N(iri.graph("doc", info.doc_id))
         self.doc = N(iri.document(info.doc_id))
-        self._described: set[str] = set()
+        self._described: dict[str, set[str]] = {}     # IRI -> the classes stated of it
+        self.products: dict[str, Entity] = {}        # product entities of the document, for placement
+        self.stated_industries: list[StatedIndustry] = []
 
     def _q(self, s, p, o) -> ox.Quad:
         return ox.Quad(s, p, o, self.g)
@@ -89,6 +94,8 @@ class DocumentWriter:
             yield from self._entity(r.subject)
             yield from self._entity(r.object)
             yield from self._statement(s, rec.index, r)
+            if r.predicate == "belongsToIndustry":
+                self.stated_industries.append(StatedIndustry(r.subject, r.object, rec.index, r.start, r.end))
         for k, o in enumerate(rec.graph.observations):
             yield from self._observation(s, rec.index, k, o)
         for c in rec.graph.bottlenecks:
@@ -110,13 +117,17 @@ class DocumentWriter:
 
     def _entity(self, e: Entity) -> Iterator[ox.Quad]:
         if e.iri in self._described:
+            if not e.reference and e.also - self._described[e.iri]:
+                yield from self._merged(e, e.also - self._described[e.iri])  # a sector named like this product
             return
-        self._described.add(e.iri)
+        self._described[e.iri] = set()
         node = N(e.iri)
         yield self._q(node, _nqi("mentionedIn"), self.doc)
+        if e.cls == PRODUCT:
+            self.products[e.iri] = e
         if e.reference:
             return  # described by its reference graph
-        yield self._q(node, N(RDF + "type"), N(e.cls))
+        yield from self._merged(e, {e.cls} | e.also)
         yield self._q(node, N(RDFS + "label"), _zh(e.name))
         yield self._q(node, N(SKOS + "prefLabel"), _zh(e.name))
         if e.name_en:
@@ -131,6 +142,21 @@ class DocumentWriter:
             yield self._q(node, _nqi("pillar"), N(e.pillar))
         if e.related:
             yield self._q(node, _nqi("relatedIndustry"), N(e.related))
+
+    def _merged(self, e: Entity, classes: set[str]) -> Iterator[ox.Quad]:
+        """The classes of a node (one thing may be a product and a sector), and the record of a merge."""
+        node = N(e.iri)
+        for cls in sorted(classes):
+            yield self._q(node, N(RDF + "type"), N(cls))
+        self._described[e.iri] |= classes
+        if e.merged_from:
+            old = N(e.merged_from)
+            record = N(iri.merge(e.iri, e.merged_from))
+            yield self._q(node, _nqi("mergedFrom"), old)
+            yield self._q(record, N(RDF + "type"), _nqi("Merge"))
+            yield self._q(record, _nqi("kept"), node)
+            yield self._q(record, _nqi("merged"), old)
+            yield self._q(record, N(RDFS + "comment"), _zh(MERGE_REASON))
 
     def _statement(self, s, index: int, r) -> Iterator[ox.Quad]:
         subj, pred, obj = N(r.subject.iri), _nqi(r.predicate), N(r.object.iri)
@@ -152,6 +178,20 @@ class DocumentWriter:
         if score is not None:
             yield self._q(node, _nqi("confidence"), ox.Literal(f"{score:.4f}", datatype=N(XSD + "decimal")))
             yield self._q(node, N(PROV + "wasAttributedTo"), _nqi("relationClassifier"))
+
+    def placements(self, placed: list[ProductPlacement]) -> Iterator[ox.Quad]:
+        """Each product's GB/T 4754 class, reified with how it was placed (after the last sentence)."""
+        for p in placed:
+            subj = N(p.product.iri)
+            if p.method == "stated":
+                node = N(iri.derived(self.info.doc_id, p.sentence, "placement", subj.value, p.code))
+                yield from reference.placement_quads(subj, p.code, self.g, node, p.method,
+                                                     sentence=N(iri.sentence(self.info.doc_id, p.sentence)),
+                                                     start=p.start, end=p.end)
+            else:
+                node = N(iri.document_node(self.info.doc_id, "placement", subj.value, p.code))
+                yield from reference.placement_quads(subj, p.code, self.g, node, p.method,
+                                                     confidence=p.confidence, low=p.low_confidence)
 
     def _observation(self, s, index: int, k: int, o) -> Iterator[ox.Quad]:
         node = N(iri.derived(self.info.doc_id, index, "obs", str(k), o.indicator.iri, o.value,

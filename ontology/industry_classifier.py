@@ -12,6 +12,10 @@ A product name is matched against them in three ways, whose scores add up:
   longer the matched part the better; class names weigh more than notes;
 * **character n-gram TF-IDF** similarity (scikit-learn) of the product name
   with the class name and with the scope note;
+* **the product gazetteer** (``ontology/gbt4754_products.tsv``): common
+  names of the products made in each class, as 统计用产品分类目录 lists them
+  and policy texts write them (芯片, 晶圆 under 集成电路制造). A gazetteer name
+  that is the product's name, or its head (车规级**芯片**), counts most;
 * **the vocabulary**: the canonical names and aliases the ontology knows for
   the product (lexicon) are matched like the name itself, at a discount.
 
@@ -21,9 +25,11 @@ cross-validation on the project's gold mapping (``ontology/gbt4754_gold.jsonl``)
 """
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 
@@ -33,8 +39,10 @@ from . import lexicon, reference
 _MODIFIER = re.compile(r"^(?:国产|进口|高端|中高端|高档|高性能|高精度|高可靠|高纯|超高|超|高|大型|重型|小型|微型|精密|超精密|"
                        r"核心|关键|基础|先进|新型|新一代|智能|特种|专用|通用|民用|工业|工业用|车用|航空|航天|医用|家用)+")
 _NON_MANUFACTURING = re.compile(r"软件|系统软件|数据库|操作系统|服务|平台|养殖|种植|饲养|开采|采矿|发电")
-WEIGHTS = {"name_exact": 3.0, "remark_exact": 1.6, "name_tfidf": 1.0, "remark_tfidf": 0.8,
-           "alias": 0.6, "manufacturing": 0.15}
+LOW = 0.55   # confidence below which an inferred placement is marked low-confidence
+WEIGHTS = {"name_exact": 3.0, "remark_exact": 0.8, "name_tfidf": 1.0, "remark_tfidf": 0.8,
+           "alias": 0.6, "manufacturing": 0.6, "product": 6.0}
+GAZETTEER = Path(__file__).resolve().parent / "gbt4754_products.tsv"
 
 
 @dataclass(frozen=True)
@@ -73,6 +81,7 @@ class IndustryClassifier:
         self.names = [r.name for r in self.classes]
         self.remarks = [self._remark(r, by_code) for r in self.classes]
         self.sections = [self._section(r, by_code) for r in self.classes]
+        self.products = _gazetteer(self.classes)
         self.by_code = by_code
         self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
         self.vectorizer.fit(self.names + self.remarks)
@@ -119,6 +128,12 @@ class IndustryClassifier:
                         hit = True
                     if hit and v not in matched[i] and not any(v in m for m in matched[i]):
                         matched[i].append(v)
+        for product, i in self.products:
+            quality = max(_product_match(v, product) for v in variants[:2] + aliases)
+            if quality > 0:
+                score[i] += w["product"] * quality
+                if product not in matched[i]:
+                    matched[i].append(product)
         q = self.vectorizer.transform([name] + aliases[:3])
         qv = q[0] if not aliases else q.max(axis=0)
         score += w["name_tfidf"] * (self.name_matrix @ qv.T).toarray().ravel()
@@ -127,15 +142,64 @@ class IndustryClassifier:
             score += w["manufacturing"] * np.array([s == "C" for s in self.sections], dtype=float)
         return score, matched
 
-    def rank(self, name: str, limit: int = 5) -> list[Placement]:
-        """The ``limit`` best classes for a product name, best first."""
+    def rank(self, name: str, limit: int = 5, within: str | None = None) -> list[Placement]:
+        """The ``limit`` best classes for a product name, best first; ``within`` keeps the classes
+        under one code (a 门类 letter, 大类, 中类 or 小类)."""
         name = name.strip()
         if not name:
             return []
         score, matched = self.scores(name)
-        order = np.argsort(-score, kind="stable")[:limit]
+        keep = np.ones(len(self.classes), dtype=bool) if within is None else \
+            np.array([within in (c.code[:len(within)], s) for c, s in zip(self.classes, self.sections)])
+        order = [i for i in np.argsort(-score, kind="stable") if keep[i] and score[i] > 0][:limit]
         return [Placement(self.classes[i].code, self.classes[i].name, 4, round(float(score[i]), 4),
-                          tuple(matched[i]), self.classes[i].parent) for i in order if score[i] > 0]
+                          tuple(matched[i]), self.classes[i].parent) for i in order]
+
+    def place(self, name: str, within: str | None = None) -> tuple[Placement, float, bool] | None:
+        """The best class with a confidence in [0.5, 1] (its score against the best class of another
+        中类) and whether that is low (no word of the name matched, or confidence below LOW)."""
+        ranked = self.rank(name, limit=20, within=within)
+        if not ranked:
+            return None
+        best = ranked[0]
+        rival = next((p.score for p in ranked[1:] if p.parent != best.parent), 0.0)
+        confidence = best.score / (best.score + rival) if best.score + rival > 0 else 0.5
+        return best, round(confidence, 4), not best.matched or confidence < LOW
+
+
+def _product_match(name: str, product: str) -> float:
+    """How well a gazetteer product name fits a name: 1 for the same name, most for the name's head
+    (车规级芯片 ends in 芯片), less for a part of it or a name it is part of."""
+    if len(product) < 2 or len(name) < 2:
+        return 0.0
+    if name == product:
+        return 1.0
+    if name.endswith(product):
+        return 0.55 + 0.4 * len(product) / len(name)
+    if product in name:
+        return 0.25 * len(product) / len(name)
+    if name in product:
+        return 0.4 * len(name) / len(product)
+    return 0.0
+
+
+@lru_cache(maxsize=1)
+def product_names() -> frozenset[str]:
+    """Every product name of the gazetteer."""
+    if not GAZETTEER.exists():
+        return frozenset()
+    with GAZETTEER.open(encoding="utf-8", newline="") as fh:
+        return frozenset(row["product"].strip() for row in csv.DictReader(fh, delimiter="\t"))
+
+
+def _gazetteer(classes: list[reference.Row]) -> list[tuple[str, int]]:
+    """(product name, index into ``classes``) pairs of the gazetteer."""
+    if not GAZETTEER.exists():
+        return []
+    index = {r.code: i for i, r in enumerate(classes)}
+    with GAZETTEER.open(encoding="utf-8", newline="") as fh:
+        return [(row["product"].strip(), index[row["code"]]) for row in csv.DictReader(fh, delimiter="\t")
+                if row["code"] in index and row["product"].strip()]
 
 
 def _vocabulary_names(name: str) -> list[str]:

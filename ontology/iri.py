@@ -66,6 +66,18 @@ def derived(doc_id: str, index: int, kind: str, *parts: str) -> str:
     return f"{sentence(doc_id, index)}/{kind}/{digest}"
 
 
+def document_node(doc_id: str, kind: str, *parts: str) -> str:
+    """IRI of a node derived from a whole document (a product's placement), keyed by its content."""
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:12]
+    return f"{document(doc_id)}/{kind}/{digest}"
+
+
+def merge(kept: str, merged: str) -> str:
+    """IRI of the record of a merge of two resources into one."""
+    digest = hashlib.sha1(f"{kept}\x1f{merged}".encode("utf-8")).hexdigest()[:12]
+    return f"{base()}id/merge/{digest}"
+
+
 def graph(kind: str, name: str | None = None) -> str:
     """IRI of a named graph: ``graph("doc", id)``, ``graph("ontology")``, ``graph("reference", "gbt4754")``."""
     return f"{base()}graph/{kind}" + (f"/{slug(name)}" if name else "")

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from . import iri, shared_dir, vocab
-from .namespaces import DCT, PROV, RDF, RDFS, SKOS
+from .namespaces import DCT, PROV, RDF, RDFS, SKOS, XSD
 
 RDF_TYPE = RDF + "type"
 
@@ -166,8 +166,11 @@ BOTTLENECK_SOURCE = "科技日报2018年“亟待攻克的核心技术”系列�
 
 
 def _bottleneck_quads():
-    """The 35 technologies as bottleneck products whose evidence is the reference list itself."""
+    """The 35 technologies as bottleneck products whose evidence is the reference list itself, each
+    placed in GB/T 4754 by the classifier."""
     import pyoxigraph as ox
+
+    from .industry_classifier import IndustryClassifier
 
     N, L = ox.NamedNode, ox.Literal
     g = N(iri.graph("reference", "kabozi"))
@@ -186,3 +189,32 @@ def _bottleneck_quads():
         yield ox.Quad(claim, N(vocab.term("aboutProduct")), p, g)
         yield ox.Quad(claim, N(vocab.term("cue")), L("卡脖子", language="zh"), g)
         yield ox.Quad(claim, N(PROV + "wasDerivedFrom"), source, g)
+        placed = IndustryClassifier.shared().place(row.name)
+        if placed is not None:
+            best, confidence, low = placed
+            node = N(f"{iri.base()}id/source/kabozi-2018/{row.code}/placement")
+            yield from placement_quads(p, best.code, g, node, "inferred", confidence=confidence, low=low)
+
+
+def placement_quads(product, code: str, g, node, method: str, *, confidence: float | None = None,
+                    low: bool = False, sentence=None, start: int | None = None, end: int | None = None):
+    """``product nqi:industryClass`` the GB/T 4754 class ``code``, reified as ``node`` with how it was
+    placed: "stated" (the sentence and span) or "inferred" (the classifier's confidence, low or not)."""
+    import pyoxigraph as ox
+
+    N, L = ox.NamedNode, ox.Literal
+    pred, obj = N(vocab.term("industryClass")), N(concept_iri("gbt4754", code))
+    yield ox.Quad(product, pred, obj, g)
+    yield ox.Quad(node, N(RDF_TYPE), N(RDF + "Statement"), g)
+    yield ox.Quad(node, N(RDF + "subject"), product, g)
+    yield ox.Quad(node, N(RDF + "predicate"), pred, g)
+    yield ox.Quad(node, N(RDF + "object"), obj, g)
+    yield ox.Quad(node, N(vocab.term("placement")), L(method), g)
+    if sentence is not None:
+        yield ox.Quad(node, N(PROV + "wasDerivedFrom"), sentence, g)
+        yield ox.Quad(node, N(vocab.term("start")), L(str(start), datatype=N(XSD + "integer")), g)
+        yield ox.Quad(node, N(vocab.term("end")), L(str(end), datatype=N(XSD + "integer")), g)
+    if confidence is not None:
+        yield ox.Quad(node, N(vocab.term("confidence")), L(f"{confidence:.4f}", datatype=N(XSD + "decimal")), g)
+        yield ox.Quad(node, N(vocab.term("lowConfidence")), L("true" if low else "false", datatype=N(XSD + "boolean")), g)
+        yield ox.Quad(node, N(PROV + "wasAttributedTo"), N(vocab.term("industryClassifier")), g)

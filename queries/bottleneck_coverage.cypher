@@ -2,8 +2,9 @@
 // answers: For every bottleneck product (:BottleneckProduct), each of the four NQI pillars
 //   (nqi:metrology, nqi:standardization, nqi:testing, nqi:certification) and whether an NQI
 //   element of that pillar SUPPORTS the product itself or the product's industry
-//   (BELONGS_TO_INDUSTRY, the GB/T 4754 class it is close to via RELATED_INDUSTRY, or a broader
-//   class of that one via BROADER*; target says which), with the sentence that states the support.
+//   (BELONGS_TO_INDUSTRY, the GB/T 4754 class it is close to via RELATED_INDUSTRY, the product's own
+//   INDUSTRY_CLASS, or a broader class of those via BROADER*; target says which), with the sentence
+//   that states the support.
 //   One row per product x pillar x supporting element x evidence sentence; a pillar with no
 //   support gives one row with covered = false and the element columns empty.
 //   The Cypher twin of bottleneck_coverage.rq over the property-graph projection.
@@ -23,6 +24,11 @@ OPTIONAL CALL (product, pillarId) {
   RETURN element, support, product AS target, 'product' AS via
   UNION
   MATCH (product)-[:BELONGS_TO_INDUSTRY]->()-[:RELATED_INDUSTRY*0..1]->()-[:BROADER*0..]->(target:Resource)
+  MATCH (element:Resource)-[support:SUPPORTS]->(target)
+  WHERE EXISTS { (element)-[:PILLAR*0..1]->(:Resource {id: pillarId}) }
+  RETURN element, support, target, 'industry' AS via
+  UNION
+  MATCH (product)-[:INDUSTRY_CLASS]->()-[:BROADER*0..]->(target:Resource)
   MATCH (element:Resource)-[support:SUPPORTS]->(target)
   WHERE EXISTS { (element)-[:PILLAR*0..1]->(:Resource {id: pillarId}) }
   RETURN element, support, target, 'industry' AS via

@@ -86,6 +86,21 @@ class NotFound(LookupError):
     """No such resource in the graph (the message says what was asked for)."""
 
 
+class Moved(LookupError):
+    """The resource was merged into another one (``nqi:mergedFrom``): ``path`` is where it lives now."""
+
+    def __init__(self, old: str, path: str):
+        super().__init__(f"{old!r} was merged into {path!r}")
+        self.old, self.path = old, path
+
+
+def _follow_merge(store: ox.Store, path: str) -> None:
+    """Raise :class:`Moved` when the resource at ``path`` was merged into another."""
+    rows = _q(store, "SELECT ?k WHERE { ?k nqi:mergedFrom ?old } LIMIT 1", old=ox.NamedNode(iri_of(path)))
+    if rows:
+        raise Moved(path.strip("/"), id_of(rows[0]["k"].value))
+
+
 # ---------------------------------------------------------------- identifiers
 
 def id_base() -> str:
@@ -257,10 +272,11 @@ class IndexedEntity:
 
 
 def _most_specific(types: Iterable[str]) -> str:
+    """The type a resource is shown as: its deepest ontology class; a product that is also a sector is a product."""
     types = list(types)
     nqi = [t for t in types if t.startswith(NQI)]
     if nqi:
-        return max(nqi, key=lambda t: (len(_ancestors(t)), t))
+        return max(nqi, key=lambda t: (t != NQI + "Industry", len(_ancestors(t)), t))
     for t in (SKOS + "Concept", SKOS + "ConceptScheme"):
         if t in types:
             return t
@@ -516,7 +532,8 @@ MAX_MENTION_SENTENCES = 40
 
 
 def entity(store: ox.Store, index: LabelIndex, path: str, *, max_sentences: int = MAX_MENTION_SENTENCES) -> dict:
-    """Everything the graph says about one resource (raises NotFound)."""
+    """Everything the graph says about one resource (raises NotFound, or Moved for a merged one)."""
+    _follow_merge(store, path)
     value = iri_of(path)
     if not _exists(store, value):
         raise NotFound(f"no resource {path!r} in the graph")
@@ -549,6 +566,7 @@ def _detail(store: ox.Store, index: LabelIndex, value: str, *, max_sentences: in
             pillar = {"id": local(o.value), "iri": o.value, "label": term_label(o.value)[0],
                       "label_en": term_label(o.value)[1]}
     literals.sort(key=lambda x: (x["property"], x["value"]))
+    codes.extend(_placements(store, node))
 
     # reified statements: evidence of relations in both directions
     statements = _q(store, """
@@ -686,6 +704,27 @@ def _code_scheme(value: str, prop: str) -> str:
     return "notation"
 
 
+def _placements(store: ox.Store, node: ox.NamedNode) -> list[dict]:
+    """The GB/T 4754 classes a product is placed in, with how: stated (the sentence) before inferred (the score)."""
+    rows = _q(store, """
+        SELECT DISTINCT ?c ?code ?how ?conf ?low ?sent WHERE {
+          ?s nqi:industryClass ?c . ?c skos:notation ?code .
+          ?st rdf:subject ?s ; rdf:predicate nqi:industryClass ; rdf:object ?c ; nqi:placement ?how .
+          OPTIONAL { ?st nqi:confidence ?conf } OPTIONAL { ?st nqi:lowConfidence ?low }
+          OPTIONAL { ?st prov:wasDerivedFrom ?sent } }""", s=node)
+    best: dict[str, dict] = {}
+    for r in rows:
+        code = r["code"].value
+        item = {"scheme": "GB/T 4754-2017", "value": code, "property": "nqi:industryClass", "id": id_of(r["c"].value),
+                "placement": r["how"].value, "confidence": float(r["conf"].value) if r["conf"] is not None else None,
+                "low_confidence": r["low"] is not None and r["low"].value == "true", "sentence": id_of(_v(r["sent"]))}
+        seen = best.get(code)
+        if seen is None or (item["placement"], -(item["confidence"] or 0)) < (seen["placement"], -(seen["confidence"] or 0)):
+            best[code] = item
+    return sorted(best.values(), key=lambda x: (x["placement"] != "stated", x["low_confidence"], -(x["confidence"] or 0),
+                                                x["value"]))
+
+
 def _observations(store: ox.Store, node: ox.NamedNode) -> list[dict]:
     rows = _q(store, """
         SELECT DISTINCT ?obs ?role ?ind ?subj ?value ?num ?upper ?unit ?year ?scope ?target ?sent ?policy WHERE {
@@ -751,7 +790,8 @@ def standard(store: ox.Store, index: LabelIndex, code: str) -> dict:
 # ---------------------------------------------------------------- industries
 
 def industry(store: ox.Store, index: LabelIndex, code: str) -> dict:
-    """A GB/T 4754-2017 class with its sub-classes and the NQI elements supporting it or them."""
+    """A GB/T 4754-2017 class with its sub-classes, the products placed in it or them (stated or inferred) or
+    belonging to their industries, and the NQI elements supporting any of these."""
     code = code.strip().upper()
     if re.fullmatch(r"[A-T]\d{2,4}", code):
         code = code[1:]
@@ -775,14 +815,15 @@ def industry(store: ox.Store, index: LabelIndex, code: str) -> dict:
         depth[s] = d
     support = _q(store, """
         SELECT DISTINCT ?el ?pillar ?target ?sent ?start ?end WHERE {
-          ?target nqi:relatedIndustry?/skos:broader* ?c .
+          ?target (nqi:relatedIndustry|nqi:industryClass)?/skos:broader* ?c .
           ?el nqi:supports ?target .
           OPTIONAL { ?el nqi:pillar ?pillar }
           OPTIONAL { ?st rdf:subject ?el ; rdf:predicate nqi:supports ; rdf:object ?target ; prov:wasDerivedFrom ?sent .
                      OPTIONAL { ?st nqi:start ?start } OPTIONAL { ?st nqi:end ?end } }
         } LIMIT 5000""", c=node)
     products = _q(store, """
-        SELECT DISTINCT ?p ?target WHERE { ?target nqi:relatedIndustry?/skos:broader* ?c . ?p nqi:belongsToIndustry ?target }
+        SELECT DISTINCT ?p ?target WHERE { ?target nqi:relatedIndustry?/skos:broader* ?c .
+          ?p nqi:belongsToIndustry|nqi:industryClass ?target }
         LIMIT 2000""", c=node)
     ev = evidence(store, index, {r["sent"].value for r in support if r["sent"] is not None},
                   focus={r["el"].value for r in support} | {r["target"].value for r in support})
@@ -976,7 +1017,8 @@ def canned_queries() -> list[dict]:
 
 def describe(store: ox.Store, path: str, *, max_incoming: int = 2000) -> list[ox.Triple]:
     """Triples describing a resource: its own (all graphs, blank nodes expanded), incoming links, and
-    the labels and types of the nodes it links to. Raises NotFound."""
+    the labels and types of the nodes it links to. Raises NotFound, or Moved for a merged resource."""
+    _follow_merge(store, path)
     value = iri_of(path)
     node = ox.NamedNode(value)
     triples: set[ox.Triple] = set()
@@ -1015,7 +1057,9 @@ def describe(store: ox.Store, path: str, *, max_incoming: int = 2000) -> list[ox
 
 
 def resource_kind(store: ox.Store, path: str) -> str:
-    """What a resource is, for picking its page: entity, document, sentence or resource (raises NotFound)."""
+    """What a resource is, for picking its page: entity, document, sentence or resource (raises NotFound,
+    or Moved for a merged one)."""
+    _follow_merge(store, path)
     value = iri_of(path)
     if not _exists(store, value):
         raise NotFound(f"no resource {path!r} in the graph")

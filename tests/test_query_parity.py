@@ -24,7 +24,7 @@ CASES = [
     ("bottleneck_coverage", {"product": "高端船型"}),          # covered via 船舶 -> GB/T 373 -> ... -> C
     ("bottleneck_coverage", {"product": "工业母机"}),
     ("industry_support", {"code": "C"}),                       # 制造业 and its sub-classes
-    ("industry_support", {"code": "M"}),                       # 科学研究和技术服务业 (标准化服务)
+    ("industry_support", {"code": "34"}),                      # 通用设备制造业: machine tools and bearings, placed in its 小类
     ("indicator_observations", {"indicator": "平均故障间隔时间"}),
     ("indicator_observations", {}),
     ("policy_product", {"document": CORPUS_DOC, "product": "高端船型"}),
