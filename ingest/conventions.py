@@ -18,12 +18,17 @@ output (so a tagger miss is still put right). Entities are plain dicts with
 * **A product and its part** are one PRODUCT, like 盾构机主轴承 in
   ANNOTATION.md (航空发动机单晶叶片, 高端医疗器械关键零部件); coordinated products
   written without a comma (农产品食品药品) stay apart.
+* **A product is not a standard**: a name the vocabulary knows only as a
+  product (数控机床) is a PRODUCT, unless it is a standard's title (《…》, or
+  right after a code).
 * **A bracketed abbreviation** (rule 2) takes the label of the name before it:
   生乳体细胞数（SCC） gives INDICATOR SCC, and so do its other mentions in the text.
 """
 from __future__ import annotations
 
 import re
+
+from nqikg.ontology import lexicon
 
 TECHNIQUE_LABELS = frozenset({"METHOD", "TESTING", "CERTIFICATION", "STANDARD", "METROLOGY"})
 # nouns that 技术 modifies: the element before it is then a pillar word in a loose compound
@@ -114,7 +119,24 @@ def _whole_and_part(text: str, ents: list[dict]) -> list[dict]:
     return out
 
 
+_TITLE_OR_CODE_BEFORE = re.compile(r"(?:《|[A-Z]{1,6}(?:/[A-Z])?\s*[\d.\-—]+\s*)$")
+
+
+def _products_are_not_standards(text: str, ents: list[dict]) -> list[dict]:
+    """A name the vocabulary knows only as a product (数控机床) is a PRODUCT, not a STANDARD, unless it is
+    the title of a standard (in 《》 or after its code: 《膜式燃气表》, JJG 577 膜式燃气表)."""
+    out = []
+    for e in ents:
+        if e["label"] == "STANDARD" and not _TITLE_OR_CODE_BEFORE.search(text, 0, e["start"]):
+            labels = lexicon.labels_of(e["text"])
+            if "PRODUCT" in labels and "STANDARD" not in labels:
+                e = entity(text, e["start"], e["end"], "PRODUCT")
+        out.append(e)
+    return out
+
+
 def apply(text: str, entities: list[dict]) -> list[dict]:
     """``entities`` (non-overlapping) with the conventions above applied."""
     ents = sorted(entities, key=lambda e: e["start"])
-    return _abbreviations(text, _whole_and_part(text, _sector_lists(text, _technique(text, ents))))
+    ents = _products_are_not_standards(text, _technique(text, ents))
+    return _abbreviations(text, _whole_and_part(text, _sector_lists(text, ents)))

@@ -1,9 +1,10 @@
 """The label/alias index: every surface form the ontology knows, with its extraction label.
 
-Built from the controlled vocabulary (``terms.ttl`` via :func:`vocab.vocabulary`)
-and from the reference schemes of ``shared/reference`` (GB/T 4754 industry
+Built from the controlled vocabulary (``terms.ttl`` via :func:`vocab.vocabulary`),
+from the reference schemes of ``shared/reference`` (GB/T 4754 industry
 classes, strategic emerging industries, the 卡脖子 technologies, the JJF/JJG
-sample).  The extractor feeds it to a phrase matcher; the linker reuses
+sample) and from the product gazetteer of GB/T 4754 (``gbt4754_products.tsv``,
+the least authoritative source).  The extractor feeds it to a phrase matcher; the linker reuses
 :func:`lookup` to map a mention to its canonical (preferred) label.
 
 A surface that two entries claim with different labels keeps both entries: the
@@ -26,7 +27,9 @@ SOURCE_GBT4754 = "gbt4754"
 SOURCE_SEI = "strategic_emerging"
 SOURCE_BOTTLENECK = "bottleneck"
 SOURCE_METROLOGY_SPEC = "metrology_spec"
-_RANK = {SOURCE_VOCAB: 0, SOURCE_GBT4754: 1, SOURCE_SEI: 2, SOURCE_BOTTLENECK: 3, SOURCE_METROLOGY_SPEC: 4}
+SOURCE_GAZETTEER = "gbt4754_products"
+_RANK = {SOURCE_VOCAB: 0, SOURCE_GBT4754: 1, SOURCE_SEI: 2, SOURCE_BOTTLENECK: 3, SOURCE_METROLOGY_SPEC: 4,
+         SOURCE_GAZETTEER: 5}
 
 
 @dataclass(frozen=True)
@@ -36,7 +39,7 @@ class LexEntry:
     label: str          # extraction label of ANNOTATION.md (ORG, PRODUCT …)
     cls: str            # ontology class IRI
     canonical: str      # preferred Chinese label (or the reference name)
-    source: str         # vocab | gbt4754 | strategic_emerging | bottleneck | metrology_spec
+    source: str         # vocab | gbt4754 | strategic_emerging | bottleneck | metrology_spec | gbt4754_products
 
 
 def key(surface: str) -> str:
@@ -132,6 +135,10 @@ def entries() -> tuple[LexEntry, ...]:
         for row in reference.metrology_specs():
             code = re.sub(r"\s+", " ", row.code)
             out.append(LexEntry(code, "METROLOGY", metrology, code, SOURCE_METROLOGY_SPEC))
+        from .industry_classifier import product_names
+        for name in sorted(product_names()):
+            if len(name) >= 2 and not name.isascii():
+                out.append(LexEntry(name, "PRODUCT", product, name, SOURCE_GAZETTEER))
     except (FileNotFoundError, OSError, KeyError):
         pass  # no shared reference folder: the vocabulary alone
     return tuple(out)
