@@ -82,6 +82,9 @@ class IndustryClassifier:
         self.remarks = [self._remark(r, by_code) for r in self.classes]
         self.sections = [self._section(r, by_code) for r in self.classes]
         self.products = _gazetteer(self.classes)
+        self._names, self._remarks = _Haystack(self.names), _Haystack(self.remarks)
+        self._product_names = _Haystack([p for p, _ in self.products])
+        self._product_index = {p: k for k, (p, _) in enumerate(self.products)}
         self.by_code = by_code
         self.vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(1, 2), sublinear_tf=True)
         self.vectorizer.fit(self.names + self.remarks)
@@ -113,25 +116,29 @@ class IndustryClassifier:
         n = len(self.classes)
         score = np.zeros(n)
         matched: list[list[str]] = [[] for _ in range(n)]
-        for k, (names, weight) in enumerate(((variants, 1.0), (aliases, w["alias"]))):
+        for names, weight in ((variants, 1.0), (aliases, w["alias"])):
             for v in names:
                 if len(v) < 2:
                     continue
                 share = weight * len(v) / max(len(name), len(v))
-                for i in range(n):
-                    hit = False
-                    if v in self.names[i]:
-                        score[i] += w["name_exact"] * share
-                        hit = True
-                    if v in self.remarks[i]:
-                        score[i] += w["remark_exact"] * share
-                        hit = True
-                    if hit and v not in matched[i] and not any(v in m for m in matched[i]):
+                in_name, in_remark = self._names.containing(v), self._remarks.containing(v)
+                for i in in_name:
+                    score[i] += w["name_exact"] * share
+                for i in in_remark:
+                    score[i] += w["remark_exact"] * share
+                for i in in_name | in_remark:
+                    if v not in matched[i] and not any(v in m for m in matched[i]):
                         matched[i].append(v)
-        for product, i in self.products:
-            quality = max(_product_match(v, product) for v in variants[:2] + aliases)
-            if quality > 0:
-                score[i] += w["product"] * quality
+        quality: dict[int, float] = {}
+        for v in variants[:2] + aliases:
+            near = {self._product_index[sub] for sub in _substrings(v) if sub in self._product_index}
+            near |= self._product_names.containing(v)
+            for k in near:
+                quality[k] = max(quality.get(k, 0.0), _product_match(v, self.products[k][0]))
+        for k, q in quality.items():
+            if q > 0:
+                product, i = self.products[k]
+                score[i] += w["product"] * q
                 if product not in matched[i]:
                     matched[i].append(product)
         q = self.vectorizer.transform([name] + aliases[:3])
@@ -155,6 +162,7 @@ class IndustryClassifier:
         return [Placement(self.classes[i].code, self.classes[i].name, 4, round(float(score[i]), 4),
                           tuple(matched[i]), self.classes[i].parent) for i in order]
 
+    @lru_cache(maxsize=65536)
     def place(self, name: str, within: str | None = None) -> tuple[Placement, float, bool] | None:
         """The best class with a confidence in [0.5, 1] (its score against the best class of another
         中类) and whether that is low (no word of the name matched, or confidence below LOW)."""
@@ -165,6 +173,26 @@ class IndustryClassifier:
         rival = next((p.score for p in ranked[1:] if p.parent != best.parent), 0.0)
         confidence = best.score / (best.score + rival) if best.score + rival > 0 else 0.5
         return best, round(confidence, 4), not best.matched or confidence < LOW
+
+
+class _Haystack:
+    """Many short texts joined into one, to find every text containing a word with one C-level scan."""
+
+    def __init__(self, texts: list[str]):
+        self.joined = "\x00".join(texts)
+        self.starts = np.cumsum([0] + [len(t) + 1 for t in texts[:-1]])
+
+    def containing(self, word: str) -> set[int]:
+        out, at = set(), self.joined.find(word)
+        while at >= 0:
+            out.add(int(np.searchsorted(self.starts, at, side="right")) - 1)
+            at = self.joined.find(word, at + 1)
+        return out
+
+
+def _substrings(text: str) -> set[str]:
+    """Every substring of two characters or more."""
+    return {text[i:j] for i in range(len(text)) for j in range(i + 2, len(text) + 1)}
 
 
 def _product_match(name: str, product: str) -> float:
