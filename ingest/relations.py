@@ -31,7 +31,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..ontology import vocab
-from .relation_features import CUES, SentenceView, pair_features, single_features
+from .relation_features import SentenceView, pair_features, single_features
 
 MODEL_FILE = Path(__file__).resolve().parent / "model" / "relations.json"
 
@@ -101,34 +101,28 @@ def features(view: SentenceView, c: Candidate) -> list[str]:
 
 
 def _cue(view: SentenceView, c: Candidate) -> tuple[str | None, int, int]:
-    """The cue word the relation rests on and the span of the sentence that states it."""
-    ents, text = view.entities, view.text
-    s = ents[c.subject]
+    """The cue word the relation rests on and the span of the sentence that states it: for a pair, the
+    first cue between or on its ends (else the frame it stands in); for a one-place claim, the nearest
+    cue, after the entity's group before one ahead of it."""
+    text, s = view.text, view.entities[c.subject]
     if c.object is None:
-        g = view.group[c.subject]
-        best = None
+        g0, g1 = view.groups[view.group[c.subject]]
         for name in EVIDENCE_CUES[c.predicate]:
-            for m in CUES[name].finditer(text):
-                dist = m.start() - view.groups[g][1] if m.start() >= s["end"] else view.groups[g][0] - m.end() + 1000
-                if best is None or dist < best[0]:
-                    best = (dist, m)
-            if best is not None:
-                break
-        if best is None:
-            return None, s["start"], s["end"]
-        m = best[1]
-        return m.group(), min(s["start"], m.start()), max(s["end"], m.end())
-    o = ents[c.object]
+            if name in view.cues:
+                a, b = min(view.cues[name], key=lambda sp: sp[0] - g1 if sp[0] >= g1 else g0 - sp[1] + len(text))
+                return text[a:b], min(s["start"], a), max(s["end"], b)
+        return None, s["start"], s["end"]
+    o = view.entities[c.object]
     lo, hi = min(s["start"], o["start"]), max(s["end"], o["end"])
-    window = text[lo:hi]
     for name in EVIDENCE_CUES[c.predicate]:
-        m = CUES[name].search(window)
-        if m:
-            return m.group(), lo, hi
+        inside = [sp for sp in view.cues.get(name, ()) if lo <= sp[0] and sp[1] <= hi]
+        if inside:
+            return text[slice(*inside[0])], lo, hi
     if view.frame_end and min(s["end"], o["end"]) <= view.frame_end:
-        m = CUES["field"].search(text, 0, view.frame_end) or CUES["frame"].search(text)
-        if m:
-            return m.group(), min(lo, m.start()), hi
+        frame = [sp for name in ("field", "frame") for sp in view.cues.get(name, ()) if sp[1] <= view.frame_end]
+        if frame:
+            a, b = min(frame)
+            return text[a:b], min(lo, a), hi
     return None, lo, hi
 
 
