@@ -73,8 +73,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(lookup.Moved)
     async def merged_resource(request: Request, exc: lookup.Moved):
         """A merged resource answers 301 with the same URL on the resource it was merged into."""
-        old, new = quote(exc.old, safe="/"), quote(exc.path, safe="/")
-        target = request.url.path.replace(old, new, 1) if old in request.url.path else f"/id/{new}"
+        path = request.scope["path"]   # decoded
+        target = path.replace(exc.old, exc.path, 1) if exc.old in path else f"/id/{exc.path}"
+        target = quote(target, safe="/")
         query = f"?{request.url.query}" if request.url.query else ""
         return RedirectResponse(target + query, status_code=301)
 

@@ -53,7 +53,7 @@ _HIDDEN_OUT = {RDF + "type", NQI + "mentionedIn", NQI + "bottleneckEvidence", NQ
                NQI + "setsTarget", NQI + "pillar"}
 _HIDDEN_IN = {NQI + "denotes", RDF + "subject", RDF + "object", NQI + "aboutProduct", NQI + "subject",
               NQI + "indicator", NQI + "inSentence", PROV + "wasDerivedFrom", NQI + "mentionedIn",
-              SKOS + "hasTopConcept", DCT + "isPartOf"}
+              SKOS + "hasTopConcept", DCT + "isPartOf", NQI + "kept"}
 
 _EXTERNAL_LABELS = {
     SKOS + "broader": ("上位类", "broader"),
