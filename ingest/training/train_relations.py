@@ -28,7 +28,7 @@ import numpy as np
 from nqikg.ingest.relation_features import SentenceView
 from nqikg.ingest.relations import MODEL_FILE, RelationModel, candidates, features
 
-from .corpus import SEED, load_records, split
+from .corpus import load_records, split
 
 C_GRID = (0.1, 0.3, 1.0, 3.0)
 THRESHOLDS = tuple(round(x, 2) for x in np.arange(0.2, 0.81, 0.05))
