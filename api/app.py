@@ -24,6 +24,7 @@ from . import (routes_admin, routes_analytics, routes_cypher, routes_documents, 
                routes_health, routes_linked_data, routes_pages, routes_sparql)
 from .settings import Settings
 
+DRAIN_BYTES = 64 * 1024 * 1024   # an over-large body is read and dropped up to this, then the connection closes
 log = logging.getLogger("nqikg.api")
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -50,8 +51,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def limit_request_size(request: Request, call_next):
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > settings.max_request_bytes):
+            # read and discard the body (up to a bound) before answering: a client that sends the whole
+            # body before reading (Python's urllib, so SPARQLWrapper) would otherwise see a reset, not the 413
+            drained = 0
+            async for chunk in request.stream():
+                drained += len(chunk)
+                if drained > DRAIN_BYTES:
+                    break
             return JSONResponse({"error": "request too large",
-                                 "detail": f"the limit is {settings.max_request_bytes} bytes"}, status_code=413)
+                                 "detail": f"the limit is {settings.max_request_bytes} bytes"}, status_code=413,
+                                headers={"Connection": "close"})
         return await call_next(request)
 
     @app.exception_handler(StarletteHTTPException)
