@@ -220,9 +220,10 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=cmd_serve)
 
     args = ap.parse_args(argv)
+    from ..queries.store import StoreBusy
     try:
         return args.func(args)
-    except (FileNotFoundError, KeyError) as exc:
+    except (FileNotFoundError, KeyError, StoreBusy) as exc:
         print(f"error: {exc.args[0] if isinstance(exc, KeyError) else exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

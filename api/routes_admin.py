@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from ..ingest.build import build, remove
 from ..ingest.reader import UnreadableInput, decode
+from ..queries.store import StoreBusy
 from .deps import ERRORS
 
 router = APIRouter(prefix="/api/admin", tags=["write operations"])
@@ -71,7 +72,10 @@ async def ingest_document(request: Request, doc_id: str = PathParam(..., pattern
             path.write_bytes(data)
             return build([path], settings.store, extractor=extractor, progress=lambda msg: None)
 
-    report = await run_in_threadpool(run)
+    try:
+        report = await run_in_threadpool(run)
+    except StoreBusy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "30"}) from None
     return Ingested(id=doc_id, generation=report.generation, quads=report.quads)
 
 
@@ -89,4 +93,6 @@ async def remove_document(request: Request, doc_id: str = PathParam(..., pattern
         removed = await run_in_threadpool(run)
     except KeyError as exc:
         raise HTTPException(404, exc.args[0]) from None
+    except StoreBusy as exc:
+        raise HTTPException(503, str(exc), headers={"Retry-After": "30"}) from None
     return Removed(id=doc_id, quads_removed=removed)

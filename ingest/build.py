@@ -7,7 +7,9 @@ in GB/T 4754 and writes the document graph.
 :func:`build` writes a new store generation (the previous documents, minus the
 ones ingested again, plus the new ones, the ontology and the reference
 schemes) and publishes it atomically: a failed build leaves the live graph as
-it was.
+it was. The documents carried over are read under the store's writer lock,
+just before publishing, so concurrent writers (CLI builds, admin writes) lose
+nothing.
 """
 from __future__ import annotations
 
@@ -132,10 +134,24 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
         extractor = Extractor.load()
     files = collect(paths)
     report = BuildReport()
-    with stores.writing(store_dir) as (store, generation):
+    written: set[str] = set()
+
+    def carry_over(store: ox.Store) -> None:
+        """Under the store's writer lock: every document of the live generation this build does not replace."""
+        if not fresh:
+            try:
+                previous = stores.open_read_only(store_dir)
+            except stores.StoreNotFound:
+                previous = None
+            if previous is not None:
+                store.bulk_extend(_carried_over(previous, written))
+                del previous
+        store.optimize()
+        report.quads = len(store)
+
+    with stores.writing(store_dir, before_publish=carry_over) as (store, generation):
         store.bulk_extend(ontology_quads())
         store.bulk_extend(reference.quads())
-        written: set[str] = set()
         for n, path in enumerate(files, 1):
             started = time.perf_counter()
             try:
@@ -152,16 +168,6 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
             written.add(graph)
             report.ingested.append(doc.info.doc_id)
             say(f"[{n}/{len(files)}] {path.name}: {len(quads)} quads ({time.perf_counter() - started:.1f} s)")
-        if not fresh:
-            try:
-                previous = stores.open_read_only(store_dir)
-            except stores.StoreNotFound:
-                previous = None
-            if previous is not None:
-                store.bulk_extend(_carried_over(previous, written))
-                del previous
-        store.optimize()
-        report.quads = len(store)
     report.generation = generation.name
     say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "
         f"{len(report.failed)} refused")
@@ -171,12 +177,20 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
 def remove(doc_id: str, store_dir: Path, *, progress: Callable[[str], None] | None = None) -> int:
     """Publish a generation without the document ``doc_id``; returns the number of quads removed."""
     say = progress or (lambda msg: print(msg, file=sys.stderr, flush=True))
-    previous = stores.open_read_only(store_dir)
     graph = ox.NamedNode(iri.graph("doc", doc_id))
-    if not any(g == graph for g in previous.named_graphs()):
-        raise KeyError(f"no document {doc_id!r} in {store_dir}")
-    with stores.writing(store_dir) as (store, generation):
+    stores.current_generation(store_dir)  # StoreNotFound before anything is written
+    removed = 0
+
+    def without_document(store: ox.Store) -> None:
+        """Under the store's writer lock: the live generation minus the document."""
+        nonlocal removed
+        previous = stores.open_read_only(store_dir)
+        if not any(g == graph for g in previous.named_graphs()):
+            raise KeyError(f"no document {doc_id!r} in {store_dir}")
         store.bulk_extend(q for q in previous.quads_for_pattern(None, None, None) if q.graph_name != graph)
         removed = len(previous) - len(store)
+
+    with stores.writing(store_dir, before_publish=without_document) as (store, generation):
+        pass
     say(f"removed {doc_id}: {removed} quads; published {generation.name}")
     return removed
