@@ -18,7 +18,7 @@ def _default_corpus() -> Path:
 def cmd_build(args) -> int:
     from ..ingest.build import build
     paths = args.paths or [_default_corpus()]
-    report = build(paths, args.store, fresh=args.fresh)
+    report = build(paths, args.store, fresh=args.fresh, force=args.force)
     for name, reason in report.failed:
         print(f"error: {reason}", file=sys.stderr)
     return 0 if report.ok else 1
@@ -157,6 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("paths", nargs="*", type=Path)
     p.add_argument("--store", type=Path, default=settings.store)
     p.add_argument("--fresh", action="store_true", help="drop documents not ingested in this build")
+    p.add_argument("--force", action="store_true",
+                   help="re-extract every document, also those unchanged since they were extracted")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("remove", help="remove a document and everything only it supported")

@@ -22,6 +22,7 @@ from typing import Callable, Iterable, Iterator
 import pyoxigraph as ox
 
 from ..ontology import iri, reference, vocab
+from ..ontology.namespaces import DCT
 from ..queries import store as stores
 from .link import Linker
 from .normalize import normalize
@@ -38,6 +39,7 @@ TEXT_SUFFIXES = {".txt", ".text", ".md"}
 class BuildReport:
     """What a build did: documents ingested, files refused with their reason, counts."""
     ingested: list[str] = field(default_factory=list)
+    reused: list[str] = field(default_factory=list)      # unchanged documents carried over, not extracted again
     failed: list[tuple[str, str]] = field(default_factory=list)
     quads: int = 0
     generation: str | None = None
@@ -68,17 +70,34 @@ class SourceDocument:
     raw: str
 
 
-def read_document(path: Path, doc_id: str | None = None) -> SourceDocument:
-    """Decode a file (raises UnreadableInput naming it) and describe it."""
+def read_bytes(path: Path) -> bytes:
     try:
-        data = Path(path).read_bytes()
+        return Path(path).read_bytes()
     except OSError as exc:
         raise UnreadableInput(f"{path}: cannot read ({exc.strerror})") from None
+
+
+def read_document(path: Path, doc_id: str | None = None, data: bytes | None = None,
+                  extractor_version: str | None = None) -> SourceDocument:
+    """Decode a file (raises UnreadableInput naming it) and describe it."""
+    data = read_bytes(path) if data is None else data
     decoded = decode(data, str(path))
     title = next((line.strip() for line in decoded.text.splitlines() if line.strip()), "")[:120]
     info = DocumentInfo(doc_id or document_id(Path(path)), title or Path(path).stem, Path(path).name,
-                        sha256(data), decoded.encoding)
+                        sha256(data), decoded.encoding, extractor_version)
     return SourceDocument(info, decoded.text)
+
+
+def _extracted(store_dir: Path) -> dict[str, tuple[str, str | None]]:
+    """doc id -> (sha256, extractor version) of every document of the live generation."""
+    try:
+        previous = stores.open_read_only(store_dir)
+    except stores.StoreNotFound:
+        return {}
+    rows = previous.query(f"""SELECT ?id ?sha ?version WHERE {{ ?d a <{vocab.term("Document")}> ;
+        <{DCT}identifier> ?id ; <{vocab.term("sha256")}> ?sha OPTIONAL {{ ?d <{vocab.term("extractorVersion")}> ?version }} }}""",
+                          use_default_graph_as_union=True)
+    return {r["id"].value: (r["sha"].value, r["version"].value if r["version"] is not None else None) for r in rows}
 
 
 def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
@@ -119,12 +138,14 @@ def _carried_over(previous: ox.Store, replaced: set[str]) -> Iterator[ox.Quad]:
             yield from previous.quads_for_pattern(None, None, None, graph)
 
 
-def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool = False,
+def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool = False, force: bool = False,
           progress: Callable[[str], None] | None = None, doc_ids: Callable[[Path], str] | None = None) -> BuildReport:
     """Ingest ``paths`` into a new generation of ``store_dir`` and publish it.
 
     Documents already in the store and not ingested again are carried over
-    (unless ``fresh``); a document ingested again replaces its named graph.
+    (unless ``fresh``); a document ingested again replaces its named graph,
+    unless its bytes and the extractor's version are those it was extracted
+    with: then its graph is carried over as it is (``force`` re-extracts).
     Unreadable files are reported and skipped; any other error discards the new
     generation and re-raises, leaving the live graph untouched.
     """
@@ -135,6 +156,8 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
     files = collect(paths)
     report = BuildReport()
     written: set[str] = set()
+    version = getattr(extractor, "version", None)
+    known = {} if force or fresh or version is None else _extracted(store_dir)
 
     def carry_over(store: ox.Store) -> None:
         """Under the store's writer lock: every document of the live generation this build does not replace."""
@@ -154,8 +177,14 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
         store.bulk_extend(reference.quads())
         for n, path in enumerate(files, 1):
             started = time.perf_counter()
+            doc_id = doc_ids(path) if doc_ids else document_id(Path(path))
             try:
-                doc = read_document(path, doc_ids(path) if doc_ids else None)
+                data = read_bytes(path)
+                if known.get(doc_id) == (sha256(data), version):
+                    report.reused.append(doc_id)   # carried over from the live generation at publish
+                    say(f"[{n}/{len(files)}] {path.name}: unchanged, reused")
+                    continue
+                doc = read_document(path, doc_id, data, version)
             except UnreadableInput as exc:
                 report.failed.append((str(path), str(exc)))
                 say(f"[{n}/{len(files)}] skipped {exc}")
@@ -170,7 +199,7 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
             say(f"[{n}/{len(files)}] {path.name}: {len(quads)} quads ({time.perf_counter() - started:.1f} s)")
     report.generation = generation.name
     say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "
-        f"{len(report.failed)} refused")
+        f"{len(report.reused)} reused unchanged, {len(report.failed)} refused")
     return report
 
 

@@ -28,6 +28,7 @@ Merge policy (chosen by measurement on the held-out training split):
 from __future__ import annotations
 
 import codecs
+import hashlib
 import importlib.util
 import json
 import os
@@ -293,6 +294,24 @@ class Extractor:
         self.org_over_ner = True  # step 1b of the merge policy (德国 + 联邦物理技术研究院 -> one ORG)
         self.batch_size = batch_size
         self.n_process = n_process
+
+    @property
+    def version(self) -> str:
+        """What the output depends on besides the text: the package version and the bytes of the models,
+        the vocabulary and the reference data (a changed one re-extracts every document)."""
+        if getattr(self, "_version", None) is None:
+            from nqikg import __version__
+            from nqikg.ontology import ONTOLOGY_DIR
+            from nqikg.ontology.reference import reference_dir
+            digest = hashlib.sha256(__version__.encode())
+            files = [MODEL_DIR / "nqi_ner" / n for n in ("weights.npz", "tagger.json", "words.npz")]
+            files += [MODEL_DIR / "relations.json", *sorted(ONTOLOGY_DIR.glob("*.ttl")),
+                      *sorted(ONTOLOGY_DIR.glob("*.tsv")), *sorted(reference_dir().glob("*.csv"))]
+            for f in files:
+                if f.exists():
+                    digest.update(f.name.encode() + f.read_bytes())
+            self._version = digest.hexdigest()[:16]
+        return self._version
 
     @classmethod
     def load(cls, model_dir: str | Path | None = None, **kw) -> "Extractor":

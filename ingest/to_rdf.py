@@ -42,6 +42,7 @@ class DocumentInfo:
     source: str
     sha256: str
     encoding: str
+    extractor_version: str | None = None
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,8 @@ class DocumentWriter:
         yield self._q(self.doc, N(DCT + "source"), ox.Literal(i.source))
         yield self._q(self.doc, _nqi("sha256"), ox.Literal(i.sha256))
         yield self._q(self.doc, _nqi("encoding"), ox.Literal(i.encoding))
+        if i.extractor_version:
+            yield self._q(self.doc, _nqi("extractorVersion"), ox.Literal(i.extractor_version))
 
     def sentence(self, rec: SentenceRecord) -> Iterator[ox.Quad]:
         s = N(iri.sentence(self.info.doc_id, rec.index))

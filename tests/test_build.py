@@ -48,6 +48,28 @@ def test_ingesting_again_changes_nothing(tmp_path, extractor):
     assert _quads(store_dir) == first
 
 
+def test_unchanged_documents_are_reused_not_extracted_again(tmp_path, extractor):
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in (("a", "国家市场监督管理总局发布《计量发展规划》。"), ("b", "高端光刻胶长期依赖进口。")):
+        (folder / f"{name}.txt").write_text(text + "\n", encoding="utf-8")
+    store_dir = tmp_path / "store"
+    first = build([folder], store_dir, extractor=extractor, progress=lambda m: None)
+    assert sorted(first.ingested) == ["a", "b"] and not first.reused
+    quads = _quads(store_dir)
+    again = build([folder], store_dir, extractor=extractor, progress=lambda m: None)
+    assert sorted(again.reused) == ["a", "b"] and not again.ingested
+    assert _quads(store_dir) == quads
+    (folder / "b.txt").write_text("高端光刻胶长期依赖进口，国产化率不足5%。\n", encoding="utf-8")
+    changed = build([folder], store_dir, extractor=extractor, progress=lambda m: None)
+    assert changed.reused == ["a"] and changed.ingested == ["b"]
+    forced = build([folder], store_dir, extractor=extractor, force=True, progress=lambda m: None)
+    assert sorted(forced.ingested) == ["a", "b"] and not forced.reused
+    versions = {r["v"].value for r in stores.open_read_only(store_dir).query(
+        f"SELECT DISTINCT ?v WHERE {{ ?d <{iri.NQI}extractorVersion> ?v }}", use_default_graph_as_union=True)}
+    assert versions == {extractor.version}
+
+
 class Exploding:
     """An extractor that fails part-way through a document."""
 
