@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +19,8 @@ def _default_corpus() -> Path:
 def cmd_build(args) -> int:
     from ..ingest.build import build
     paths = args.paths or [_default_corpus()]
-    report = build(paths, args.store, fresh=args.fresh, force=args.force)
+    report = build(paths, args.store, fresh=args.fresh, force=args.force, workers=args.workers,
+                   cluster=args.cluster)
     for name, reason in report.failed:
         print(f"error: {reason}", file=sys.stderr)
     return 0 if report.ok else 1
@@ -159,6 +161,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--fresh", action="store_true", help="drop documents not ingested in this build")
     p.add_argument("--force", action="store_true",
                    help="re-extract every document, also those unchanged since they were extracted")
+    p.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                   help="extract in this many worker processes (default: the number of cores)")
+    p.add_argument("--cluster", default=None, metavar="ADDRESS",
+                   help="extract on a Dask distributed cluster (tcp://scheduler:8786) instead")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("remove", help="remove a document and everything only it supported")

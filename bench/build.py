@@ -17,7 +17,8 @@ If the largest build is estimated (from the x4 rate) to take longer than
 
 Each child then builds the same input again, unchanged, into the same store
 (every document reused): ``incremental_ratio=<rebuild time / build time>`` of
-the largest factor. Last line: ``growth_vs_linear=<time(x16) / time(x1) / 16>``
+the largest factor. The largest factor is built once more with two worker
+processes: ``parallel_speedup=<time with 1 / time with 2>``. Last line: ``growth_vs_linear=<time(x16) / time(x1) / 16>``
 (1.0 = linear; target <= 1.3).
 """
 from __future__ import annotations
@@ -51,7 +52,7 @@ def make_input(folder: Path, factor: int) -> tuple[list[Path], int]:
     return files, size
 
 
-def run_child(folder: Path, store_dir: Path) -> dict:
+def run_child(folder: Path, store_dir: Path, workers: int = 1) -> dict:
     from nqikg.ingest.build import build, collect
     from nqikg.ingest.extract import Extractor
     t0 = time.perf_counter()
@@ -69,10 +70,10 @@ def run_child(folder: Path, store_dir: Path) -> dict:
             say("    " + msg)
 
     t0 = time.perf_counter()
-    report = build([folder], store_dir, extractor=extractor, fresh=True, progress=progress)
+    report = build([folder], store_dir, extractor=extractor, fresh=True, workers=workers, progress=progress)
     build_s = time.perf_counter() - t0
     t0 = time.perf_counter()   # the same input again, unchanged: every document reused
-    again = build([folder], store_dir, extractor=extractor, progress=progress)
+    again = build([folder], store_dir, extractor=extractor, workers=workers, progress=progress)
     rebuild_s = time.perf_counter() - t0
     return {"files": len(files), "bytes": size, "build_s": build_s, "extractor_load_s": load_s,
             "quads": report.quads, "ingested": len(report.ingested), "failed": len(report.failed),
@@ -86,15 +87,17 @@ def main() -> int:
     ap.add_argument("--max-seconds", type=float, default=900.0, help="skip the largest factor if estimated longer")
     ap.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     ap.add_argument("--store", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--workers", type=int, default=1, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(run_child(a.child, a.store)), flush=True)
+        print(json.dumps(run_child(a.child, a.store, a.workers)), flush=True)
         return 0
 
     factors = sorted({int(f) for f in a.factors.split(",")})
     started = time.monotonic()
     workdir = Path(tempfile.mkdtemp(prefix="nqikg-bench-build-"))
     results: dict[int, list[dict]] = {}
+    parallel: dict[int, dict] = {}
     skipped: dict[int, str] = {}
     try:
         for factor in factors:
@@ -110,10 +113,14 @@ def main() -> int:
                                        f"{a.max_seconds:.0f}")
                     say(f"x{factor}: skipped ({skipped[factor]})")
                     break
-            for r in range(runs):
-                say(f"x{factor}: {len(files)} files, {size / 1e6:.2f} MB, run {r + 1}/{runs}")
+            # the largest input once more with two worker processes: parallel_speedup
+            settings = [1] * runs + ([2] if factor == factors[-1] else [])
+            for r, workers in enumerate(settings):
+                say(f"x{factor}: {len(files)} files, {size / 1e6:.2f} MB, run {r + 1}/{len(settings)}, "
+                    f"{workers} worker(s)")
                 store_dir = workdir / f"store-x{factor}-{r}"
-                cmd = [sys.executable, os.path.abspath(__file__), "--child", str(folder), "--store", str(store_dir)]
+                cmd = [sys.executable, os.path.abspath(__file__), "--child", str(folder), "--store", str(store_dir),
+                       "--workers", str(workers)]
                 proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, timeout=a.max_seconds * 2 + 300)
                 shutil.rmtree(store_dir, ignore_errors=True)
                 if proc.returncode != 0:
@@ -121,7 +128,10 @@ def main() -> int:
                     break
                 res = json.loads(proc.stdout.strip().splitlines()[-1])
                 say(f"  {res['build_s']:.1f} s, {res['quads']} quads, peak {res['peak_mb']:.0f} MB")
-                results.setdefault(factor, []).append(res)
+                if workers == 1:
+                    results.setdefault(factor, []).append(res)
+                else:
+                    parallel[factor] = res
             shutil.rmtree(folder, ignore_errors=True)
 
         print(f"{'input':>6s} {'files':>5s} {'MB':>6s} {'quads':>9s} {'build (median)':>15s} {'runs':>4s} "
@@ -148,6 +158,10 @@ def main() -> int:
             print(f"x{top} rebuilt unchanged: {r['reused']} of {r['files']} documents reused, {r['rebuild_s']:.1f} s "
                   f"against {r['build_s']:.1f} s")
             print(f"incremental_ratio={r['rebuild_s'] / r['build_s']:.3f}")
+        if top in parallel:
+            print(f"x{top} with 2 worker processes: {parallel[top]['build_s']:.1f} s against 1: "
+                  f"{results[top][0]['build_s']:.1f} s")
+            print(f"parallel_speedup={results[top][0]['build_s'] / parallel[top]['build_s']:.2f}")
         if lo in results and hi in results and hi != lo:
             t_lo = statistics.median(r["build_s"] for r in results[lo])
             t_hi = statistics.median(r["build_s"] for r in results[hi])

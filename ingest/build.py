@@ -29,6 +29,7 @@ from .normalize import normalize
 from .place import place
 from .reader import UnreadableInput, decode
 from .relate import Mention, relate
+from .runners import Job, extract_all
 from .sentences import split_sentences
 from .to_rdf import DocumentInfo, DocumentWriter, SentenceRecord, sha256
 
@@ -139,13 +140,16 @@ def _carried_over(previous: ox.Store, replaced: set[str]) -> Iterator[ox.Quad]:
 
 
 def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool = False, force: bool = False,
-          progress: Callable[[str], None] | None = None, doc_ids: Callable[[Path], str] | None = None) -> BuildReport:
+          workers: int = 1, cluster=None, progress: Callable[[str], None] | None = None,
+          doc_ids: Callable[[Path], str] | None = None) -> BuildReport:
     """Ingest ``paths`` into a new generation of ``store_dir`` and publish it.
 
     Documents already in the store and not ingested again are carried over
     (unless ``fresh``); a document ingested again replaces its named graph,
     unless its bytes and the extractor's version are those it was extracted
     with: then its graph is carried over as it is (``force`` re-extracts).
+    Documents are extracted here (``workers=1``), in ``workers`` processes or
+    on a Dask ``cluster`` (:mod:`.runners`); the store is the same either way.
     Unreadable files are reported and skipped; any other error discards the new
     generation and re-raises, leaving the live graph untouched.
     """
@@ -172,31 +176,40 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
         store.optimize()
         report.quads = len(store)
 
+    jobs: list[Job] = []
+    for path in files:
+        doc_id = doc_ids(path) if doc_ids else document_id(Path(path))
+        graph = iri.graph("doc", doc_id)
+        if graph in written:
+            raise ValueError(f"{path}: document id {doc_id!r} given twice in one build")
+        written.add(graph)
+        try:
+            if known.get(doc_id) == (sha256(read_bytes(path)), version):
+                report.reused.append(doc_id)   # carried over from the live generation at publish
+                written.discard(graph)
+                say(f"{path.name}: unchanged, reused")
+                continue
+        except UnreadableInput:
+            pass   # the extraction step reports it
+        jobs.append(Job(str(path), doc_id, version))
+
     with stores.writing(store_dir, before_publish=carry_over) as (store, generation):
         store.bulk_extend(ontology_quads())
         store.bulk_extend(reference.quads())
-        for n, path in enumerate(files, 1):
-            started = time.perf_counter()
-            doc_id = doc_ids(path) if doc_ids else document_id(Path(path))
-            try:
-                data = read_bytes(path)
-                if known.get(doc_id) == (sha256(data), version):
-                    report.reused.append(doc_id)   # carried over from the live generation at publish
-                    say(f"[{n}/{len(files)}] {path.name}: unchanged, reused")
-                    continue
-                doc = read_document(path, doc_id, data, version)
-            except UnreadableInput as exc:
-                report.failed.append((str(path), str(exc)))
-                say(f"[{n}/{len(files)}] skipped {exc}")
+        started, chars = time.perf_counter(), 0
+        for n, done in enumerate(extract_all(jobs, extractor, workers=workers, cluster=cluster), 1):
+            name = Path(done.job.path).name
+            if done.error is not None:
+                report.failed.append((done.job.path, done.error))
+                written.discard(iri.graph("doc", done.job.doc_id))
+                say(f"[{n}/{len(jobs)}] skipped {done.error}")
                 continue
-            graph = iri.graph("doc", doc.info.doc_id)
-            if graph in written:
-                raise ValueError(f"{path}: document id {doc.info.doc_id!r} given twice in one build")
-            quads = list(document_quads(doc, extractor))
-            store.bulk_extend(quads)
-            written.add(graph)
-            report.ingested.append(doc.info.doc_id)
-            say(f"[{n}/{len(files)}] {path.name}: {len(quads)} quads ({time.perf_counter() - started:.1f} s)")
+            store.bulk_extend(done.quads)
+            report.ingested.append(done.job.doc_id)
+            chars += done.chars
+            elapsed = time.perf_counter() - started
+            say(f"[{n}/{len(jobs)}] {name}: {len(done.quads)} quads; {n} documents in {elapsed:.1f} s, "
+                f"{chars / max(elapsed, 1e-9):,.0f} chars/s")
     report.generation = generation.name
     say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "
         f"{len(report.reused)} reused unchanged, {len(report.failed)} refused")

@@ -99,3 +99,22 @@ def test_a_writer_that_cannot_get_the_lock_fails_clearly_and_changes_nothing(tmp
         assert "lock" in err and "NQIKG_LOCK_TIMEOUT" in err and f"pid {os.getpid()}" in err, err
     assert stores.current_generation(store) == live and _documents(store) == {"doc0"}
     assert not list(store.glob("*" + stores.WRITING)) and len(list(store.glob("gen-*"))) == 1
+
+
+def _all_quads(store_dir: Path) -> set[str]:
+    return {str(q) for q in stores.open_read_only(store_dir).quads_for_pattern(None, None, None)}
+
+
+def test_worker_processes_and_a_dask_cluster_build_the_same_store(tmp_path, extractor):
+    from distributed import LocalCluster
+
+    from nqikg.ingest.build import build
+    folder = _docs(tmp_path / "docs", [f"doc{k}" for k in range(7)])
+    one = build([folder], tmp_path / "one", extractor=extractor, workers=1, progress=lambda m: None)
+    two = build([folder], tmp_path / "two", extractor=extractor, workers=2, progress=lambda m: None)
+    assert one.ingested == two.ingested and len(one.ingested) == 7
+    assert _all_quads(tmp_path / "one") == _all_quads(tmp_path / "two")
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        dask = build([folder], tmp_path / "dask", extractor=extractor, cluster=cluster, progress=lambda m: None)
+    assert dask.ingested == one.ingested
+    assert _all_quads(tmp_path / "dask") == _all_quads(tmp_path / "one")
