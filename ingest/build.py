@@ -184,7 +184,7 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
             raise ValueError(f"{path}: document id {doc_id!r} given twice in one build")
         written.add(graph)
         try:
-            if known.get(doc_id) == (sha256(read_bytes(path)), version):
+            if doc_id in known and known[doc_id] == (sha256(read_bytes(path)), version):  # read only to compare
                 report.reused.append(doc_id)   # carried over from the live generation at publish
                 written.discard(graph)
                 say(f"{path.name}: unchanged, reused")
