@@ -78,10 +78,9 @@ def read_bytes(path: Path) -> bytes:
         raise UnreadableInput(f"{path}: cannot read ({exc.strerror})") from None
 
 
-def read_document(path: Path, doc_id: str | None = None, data: bytes | None = None,
-                  extractor_version: str | None = None) -> SourceDocument:
+def read_document(path: Path, doc_id: str | None = None, extractor_version: str | None = None) -> SourceDocument:
     """Decode a file (raises UnreadableInput naming it) and describe it."""
-    data = read_bytes(path) if data is None else data
+    data = read_bytes(path)
     decoded = decode(data, str(path))
     title = next((line.strip() for line in decoded.text.splitlines() if line.strip()), "")[:120]
     info = DocumentInfo(doc_id or document_id(Path(path)), title or Path(path).stem, Path(path).name,

@@ -279,6 +279,8 @@ class Extractor:
                  relation_model: RelationModel | None = None):
         self.nlp = nlp
         self.relation_model = relation_model
+        self.model_dir = MODEL_DIR   # where the models were read from (load() sets it)
+        self._version: str | None = None
         self.matcher = matcher or LexiconMatcher.build()
         self.use_ner = use_ner and nlp is not None
         self.use_lexicon = use_lexicon
@@ -299,13 +301,14 @@ class Extractor:
     def version(self) -> str:
         """What the output depends on besides the text: the package version and the bytes of the models,
         the vocabulary and the reference data (a changed one re-extracts every document)."""
-        if getattr(self, "_version", None) is None:
+        if self._version is None:
             from nqikg import __version__
             from nqikg.ontology import ONTOLOGY_DIR
             from nqikg.ontology.reference import reference_dir
             digest = hashlib.sha256(__version__.encode())
-            files = [MODEL_DIR / "nqi_ner" / n for n in ("weights.npz", "tagger.json", "words.npz")]
-            files += [MODEL_DIR / "relations.json", *sorted(ONTOLOGY_DIR.glob("*.ttl")),
+            model = self.model_dir
+            files = [model / "nqi_ner" / n for n in ("weights.npz", "tagger.json", "words.npz")]
+            files += [model / "relations.json", *sorted(ONTOLOGY_DIR.glob("*.ttl")),
                       *sorted(ONTOLOGY_DIR.glob("*.tsv")), *sorted(reference_dir().glob("*.csv"))]
             for f in files:
                 if f.exists():
@@ -316,7 +319,8 @@ class Extractor:
     @classmethod
     def load(cls, model_dir: str | Path | None = None, **kw) -> "Extractor":
         """The shipped model (``ingest/model``) and the lexicon; cached for the default model."""
-        if model_dir is None and not kw and cls._instance is not None:
+        shipped = model_dir is None and not kw
+        if shipped and cls._instance is not None:
             return cls._instance
         import spacy
 
@@ -326,7 +330,8 @@ class Extractor:
         if "relation_model" not in kw:
             kw["relation_model"] = RelationModel.load(path / "relations.json")
         ex = cls(nlp, **kw)
-        if model_dir is None and not kw:
+        ex.model_dir = path
+        if shipped:
             cls._instance = ex
         return ex
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..ontology import reference
 from ..ontology.industry_classifier import IndustryClassifier
 from .link import Entity
 
@@ -55,14 +54,14 @@ def place(products: list[Entity], stated: list[StatedIndustry],
           classifier: IndustryClassifier | None = None) -> list[ProductPlacement]:
     """One placement per product: stated by the document where it can be, else inferred."""
     classifier = classifier or IndustryClassifier.shared()
-    levels = {r.code: r.level for r in reference.gbt4754()}
+    rows = classifier.by_code
     out = []
     for product in products:
         ties = [(s, _class_code(s.industry)) for s in stated if s.product.iri == product.iri]
-        ties = [(s, code) for s, code in ties if code in levels]
+        ties = [(s, code) for s, code in ties if code in rows]
         if ties:
-            s, code = max(ties, key=lambda t: (levels[t[1]], -t[0].sentence))
-            if levels[code] < 3:
+            s, code = max(ties, key=lambda t: (rows[t[1]].level, -t[0].sentence))
+            if rows[code].level < 3:
                 refined = classifier.place(product.name, within=code)
                 code = refined[0].code if refined else code
             out.append(ProductPlacement(product, code, "stated", sentence=s.sentence, start=s.start, end=s.end))
