@@ -18,7 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.cors import CORSMiddleware
 
 from .. import __version__
-from ..queries import lookup
+from ..queries.identifiers import Moved, NotFound
 from ..queries.store import LiveStore, StoreNotFound
 from . import (routes_admin, routes_analytics, routes_cypher, routes_documents, routes_entities, routes_gaps,
                routes_health, routes_linked_data, routes_pages, routes_sparql)
@@ -75,12 +75,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                   for e in exc.errors()]
         return JSONResponse({"error": "invalid request", "detail": fields}, status_code=422)
 
-    @app.exception_handler(lookup.NotFound)
-    async def unknown_resource(request: Request, exc: lookup.NotFound):
+    @app.exception_handler(NotFound)
+    async def unknown_resource(request: Request, exc: NotFound):
         return JSONResponse({"error": "not found", "detail": str(exc)}, status_code=404)
 
-    @app.exception_handler(lookup.Moved)
-    async def merged_resource(request: Request, exc: lookup.Moved):
+    @app.exception_handler(Moved)
+    async def merged_resource(request: Request, exc: Moved):
         """A merged resource answers 301 with the same URL on the resource it was merged into."""
         path = request.scope["path"]   # decoded
         target = path.replace(exc.old, exc.path, 1) if exc.old in path else f"/id/{exc.path}"

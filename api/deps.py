@@ -6,21 +6,21 @@ from dataclasses import dataclass
 import pyoxigraph as ox
 from fastapi import Request
 
-from ..queries import lookup
+from ..queries.label_index import LabelIndex, index_for
 from .models import Error
 
 
 @dataclass(frozen=True)
 class Graph:
     store: ox.Store
-    index: lookup.LabelIndex
+    index: LabelIndex
 
 
 def graph(request: Request) -> Graph:
     """The live store and its label index (rebuilt when a build publishes a new generation)."""
     live = request.app.state.store
     store = live.get()
-    return Graph(store, lookup.index_for(store, live.generation))
+    return Graph(store, index_for(store, live.generation))
 
 
 ERRORS = {404: {"model": Error, "description": "Unknown resource (JSON error with a message)"},

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Path, Query
 
-from ..queries import lookup
+from ..queries import documents
 from .deps import ERRORS, Graph, graph
 from .models import DocumentDetail, DocumentList
 
@@ -12,7 +12,7 @@ router = APIRouter(prefix="/api", tags=["lookup"])
 
 @router.get("/documents", response_model=DocumentList, summary="The source documents in the graph")
 def list_documents(g: Graph = Depends(graph)) -> DocumentList:
-    items = lookup.documents(g.store)
+    items = documents.documents(g.store)
     return DocumentList.model_validate({"total": len(items), "items": items})
 
 
@@ -22,4 +22,4 @@ def get_document(doc_id: str = Path(max_length=200, description="document id (fi
                  limit: int = Query(50, ge=1, le=200, description="sentences per page"),
                  offset: int = Query(0, ge=0, le=1_000_000),
                  g: Graph = Depends(graph)) -> DocumentDetail:
-    return DocumentDetail.model_validate(lookup.document(g.store, g.index, doc_id, limit=limit, offset=offset))
+    return DocumentDetail.model_validate(documents.document(g.store, g.index, doc_id, limit=limit, offset=offset))

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query
 
-from ..queries import lookup
+from ..queries.entities import entity
+from ..queries.industries import industry
+from ..queries.label_index import search
+from ..queries.standards import standard
 from .deps import ERRORS, Graph, graph
 from ..ontology.industry_classifier import IndustryClassifier
 from .models import EntityDetail, IndustryDetail, IndustryPlacement, IndustryPlacements, SearchResult, StandardDetail
@@ -30,7 +33,7 @@ def search_entities(
     g: Graph = Depends(graph),
 ) -> SearchResult:
     try:
-        result = lookup.search(g.index, q, type, limit=limit, offset=offset)
+        result = search(g.index, q, type, limit=limit, offset=offset)
     except ValueError as exc:
         raise HTTPException(status_code=422, detail=[{"field": "query.type", "message": str(exc)}]) from None
     return SearchResult.model_validate(result)
@@ -41,7 +44,7 @@ def search_entities(
 def get_entity(id: str = Path(description="IRI path after {base}id/, e.g. org/国家市场监督管理总局 "
                               "(percent-encoded, slashes kept)"),
                g: Graph = Depends(graph)) -> EntityDetail:
-    return EntityDetail.model_validate(lookup.entity(g.store, g.index, id))
+    return EntityDetail.model_validate(entity(g.store, g.index, id))
 
 
 @router.get("/standards/{code:path}", response_model=StandardDetail, responses=ERRORS,
@@ -49,7 +52,7 @@ def get_entity(id: str = Path(description="IRI path after {base}id/, e.g. org/�
 def get_standard(code: str = Path(description="code as written, normalised before lookup: GB/T4754—2017 → "
                                   "GB/T 4754-2017; without a year the latest edition is returned"),
                  g: Graph = Depends(graph)) -> StandardDetail:
-    return StandardDetail.model_validate(lookup.standard(g.store, g.index, code))
+    return StandardDetail.model_validate(standard(g.store, g.index, code))
 
 
 @router.get("/industries/classify", response_model=IndustryPlacements, responses={422: ERRORS[422]},
@@ -73,4 +76,4 @@ def classify_product(name: str = Query(..., max_length=100, description="a produ
             summary="A GB/T 4754-2017 industry class, its sub-classes and the NQI elements supporting it")
 def get_industry(gb4754_code: str = Path(max_length=8, description="门类 letter (C), 大类 (36), 中类 (361) or 小类 (3612)"),
                  g: Graph = Depends(graph)) -> IndustryDetail:
-    return IndustryDetail.model_validate(lookup.industry(g.store, g.index, gb4754_code))
+    return IndustryDetail.model_validate(industry(g.store, g.index, gb4754_code))

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from ..queries import lookup
+from ..queries import canned
+from ..queries.gaps import gaps
 from .deps import Graph, graph
 from .models import CannedQuery, GapMatrix
 
@@ -16,9 +17,9 @@ router = APIRouter(prefix="/api", tags=["lookup"])
                         "product or an industry it belongs to, and pillar elements named in the sentences that "
                         "state the product is a bottleneck. Rows with most evidence first.")
 def get_gaps(g: Graph = Depends(graph)) -> GapMatrix:
-    return GapMatrix.model_validate(lookup.gaps(g.store, g.index))
+    return GapMatrix.model_validate(gaps(g.store, g.index))
 
 
 @router.get("/queries", response_model=list[CannedQuery], summary="The canned SPARQL queries (queries/*.rq)")
 def list_queries() -> list[CannedQuery]:
-    return [CannedQuery.model_validate(q) for q in lookup.canned_queries()]
+    return [CannedQuery.model_validate(q) for q in canned.catalogue()]

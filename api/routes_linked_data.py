@@ -18,7 +18,9 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
 from fastapi.responses import RedirectResponse, Response
 
-from ..queries import lookup
+from ..ontology.namespaces import PREFIXES
+from ..queries.identifiers import NotFound, id_base
+from ..queries.linked_data import describe, resource_kind
 from ..queries.sparql import parse_accept
 from .deps import ERRORS, Graph, graph
 
@@ -55,8 +57,8 @@ def negotiate(accept: str | None) -> str | None:
 
 def serialize(triples: list[ox.Triple], fmt: str) -> bytes:
     _, rdf_format = FORMATS[fmt]
-    prefixes = dict(lookup.PREFIXES)
-    prefixes["id"] = lookup.id_base()
+    prefixes = dict(PREFIXES)
+    prefixes["id"] = id_base()
     if rdf_format in (ox.RdfFormat.N_TRIPLES,):
         return ox.serialize(triples, format=rdf_format)
     return ox.serialize(triples, format=rdf_format, prefixes=prefixes)
@@ -79,11 +81,11 @@ def resolve(request: Request,
                                                     "application/ld+json, application/rdf+xml")
     try:
         if fmt == "html":
-            lookup.resource_kind(g.store, path)
+            resource_kind(g.store, path)
             return RedirectResponse(f"/page/{quote(path.strip('/'), safe='/')}", status_code=303,
                                     headers={"Vary": "Accept"})
-        triples = lookup.describe(g.store, path)
-    except lookup.NotFound as exc:
+        triples = describe(g.store, path)
+    except NotFound as exc:
         if fmt == "html":
             from .routes_pages import not_found_page
             return not_found_page(request, str(exc))

@@ -2,7 +2,7 @@
 
 Server-rendered Jinja2 templates (``api/templates``) with hand-written CSS and a
 little vanilla JS (``api/static``); nothing is loaded from the network. Pages
-call the same ``nqikg.queries.lookup`` functions as the REST API.
+call the same ``nqikg.queries`` functions as the REST API.
 """
 from __future__ import annotations
 
@@ -15,7 +15,11 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from ..queries import lookup
+from ..ontology.iri import NQI
+from ..queries import documents, entities, gaps, industries, linked_data
+from ..queries.identifiers import NotFound, curie, id_base, id_of, iri_of, local
+from ..queries.label_index import search
+from ..queries.terms import entity_types
 from . import graphsvg
 from .deps import Graph, graph
 from .models import DocumentDetail, EntityDetail, GapMatrix, IndustryDetail, page_url
@@ -98,7 +102,7 @@ def not_found_page(request: Request, message: str) -> HTMLResponse:
 
 def neighbourhood_svg(detail: EntityDetail) -> Markup:
     edges = []
-    ranked = sorted(detail.relations, key=lambda g: (0 if g.predicate.startswith(lookup.NQI) else 1,))
+    ranked = sorted(detail.relations, key=lambda g: (0 if g.predicate.startswith(NQI) else 1,))
     for group in ranked:
         for item in group.items:
             edges.append(graphsvg.Edge(group.label, group.direction, item.label or item.iri, item.type, item.url))
@@ -119,77 +123,77 @@ def neighbourhood_svg(detail: EntityDetail) -> Markup:
 @router.get("/", response_class=HTMLResponse)
 def home(request: Request, q: str = Query("", max_length=200), type: str = Query("", max_length=60),
          offset: int = Query(0, ge=0, le=1_000_000), g: Graph = Depends(graph)):
-    types = sorted({lookup.local(c) for c in lookup.entity_types().values()})
+    types = sorted({local(c) for c in entity_types().values()})
     result, error = None, None
     if q or type:
         try:
-            result = lookup.search(g.index, q, type or None, limit=30, offset=offset)
+            result = search(g.index, q, type or None, limit=30, offset=offset)
         except ValueError as exc:
             error = str(exc)
-    docs = lookup.documents(g.store)
-    gaps = None
+    docs = documents.documents(g.store)
+    top_gaps = None
     if not q and not type:
-        matrix = lookup.gaps(g.store, g.index)
-        gaps = matrix["rows"][:12]
+        top_gaps = gaps.gaps(g.store, g.index)["rows"][:12]
     return render(request, "home.html", title="NQI-KG 检索 Search", q=q, type=type, types=types, result=result,
-                  error=error, documents=docs, entity_count=len(g.index.entities), gaps=gaps)
+                  error=error, documents=docs, entity_count=len(g.index.entities), gaps=top_gaps)
 
 
 @router.get("/page/{path:path}", response_class=HTMLResponse)
 def page(request: Request, path: str, offset: int = Query(0, ge=0, le=1_000_000), g: Graph = Depends(graph)):
     try:
-        kind = lookup.resource_kind(g.store, path)
+        kind = linked_data.resource_kind(g.store, path)
         if kind == "document":
             doc_id = path.strip("/").split("/", 1)[1]
-            detail = DocumentDetail.model_validate(lookup.document(g.store, g.index, doc_id, limit=100, offset=offset))
+            detail = DocumentDetail.model_validate(
+                documents.document(g.store, g.index, doc_id, limit=100, offset=offset))
             return render(request, "document.html", title=detail.title or detail.doc_id, doc=detail)
         if kind == "sentence":
-            ev = lookup.sentence(g.store, g.index, path)
-            data = lookup.entity(g.store, g.index, path, max_sentences=0)
+            ev = linked_data.sentence(g.store, g.index, path)
+            data = entities.entity(g.store, g.index, path, max_sentences=0)
             return render(request, "sentence.html", title=f"句子 Sentence {ev['index']}", ev=ev, detail=data,
                           triples=_triples(g, path))
         if kind == "resource":
-            detail = EntityDetail.model_validate(lookup.entity(g.store, g.index, path, max_sentences=0))
+            detail = EntityDetail.model_validate(entities.entity(g.store, g.index, path, max_sentences=0))
             return render(request, "resource.html", title=detail.label, detail=detail, triples=_triples(g, path))
         industry = None
         if path.startswith("gbt4754/"):
-            industry = IndustryDetail.model_validate(lookup.industry(g.store, g.index, path.split("/", 1)[1]))
+            industry = IndustryDetail.model_validate(industries.industry(g.store, g.index, path.split("/", 1)[1]))
             detail = industry
         else:
-            detail = EntityDetail.model_validate(lookup.entity(g.store, g.index, path))
+            detail = EntityDetail.model_validate(entities.entity(g.store, g.index, path))
         return render(request, "entity.html", title=detail.label, detail=detail, industry=industry,
                       svg=neighbourhood_svg(detail), data_path=quote(detail.id or "", safe="/"))
-    except lookup.NotFound as exc:
+    except NotFound as exc:
         return not_found_page(request, str(exc))
 
 
 def _triples(g: Graph, path: str) -> list[dict]:
-    value = lookup.iri_of(path)
+    value = iri_of(path)
     labels = {}
     rows = []
-    for t in lookup.describe(g.store, path, max_incoming=200):
+    for t in linked_data.describe(g.store, path, max_incoming=200):
         if t.subject.value != value and t.object.value != value:
             continue
         other = t.object if t.subject.value == value else t.subject
-        rows.append({"out": t.subject.value == value, "predicate": lookup.curie(t.predicate.value),
+        rows.append({"out": t.subject.value == value, "predicate": curie(t.predicate.value),
                      "value": other.value, "is_iri": other.__class__.__name__ == "NamedNode",
-                     "url": page_url(lookup.id_of(other.value)), "lang": getattr(other, "language", None)})
+                     "url": page_url(id_of(other.value)), "lang": getattr(other, "language", None)})
         labels[other.value] = None
     return rows
 
 
 @router.get("/gaps", response_class=HTMLResponse)
 def gaps_page(request: Request, g: Graph = Depends(graph)):
-    matrix = GapMatrix.model_validate(lookup.gaps(g.store, g.index))
+    matrix = GapMatrix.model_validate(gaps.gaps(g.store, g.index))
     top = max((len(v) for r in matrix.rows for v in r.coverage.values()), default=0)
     return render(request, "gaps.html", title="NQI 覆盖缺口 Gap matrix", matrix=matrix, top=top)
 
 
 @router.get("/documents", response_class=HTMLResponse)
 def documents_page(request: Request, g: Graph = Depends(graph)):
-    return render(request, "documents.html", title="来源文档 Documents", documents=lookup.documents(g.store))
+    return render(request, "documents.html", title="来源文档 Documents", documents=documents.documents(g.store))
 
 
 @router.get("/query", response_class=HTMLResponse)
 def query_page(request: Request):
-    return render(request, "query.html", title="SPARQL 查询 Query", base=lookup.id_base())
+    return render(request, "query.html", title="SPARQL 查询 Query", base=id_base())

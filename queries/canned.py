@@ -30,6 +30,7 @@ text with the values inlined as a ``VALUES`` block, for display or for the
 """
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +39,7 @@ from typing import Mapping
 import pyoxigraph as ox
 
 QUERY_DIR = Path(__file__).resolve().parent
+log = logging.getLogger("nqikg.canned")
 XSD = "http://www.w3.org/2001/XMLSchema#"
 KINDS = ("iri", "literal", "integer", "decimal", "year", "boolean")
 _NAME = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
@@ -162,6 +164,24 @@ def load(name: str, folder: Path = QUERY_DIR, language: str = "sparql") -> Canne
 
 def list_queries(folder: Path = QUERY_DIR, language: str = "sparql") -> list[CannedQuery]:
     return [load(n, folder, language) for n in names(folder, language)]
+
+
+def catalogue() -> list[dict]:
+    """The canned SPARQL queries as records for the API and the query page (``/api/queries``); a file
+    whose header does not parse is still listed, with its name as title."""
+    out = []
+    for name in names():
+        try:
+            q = load(name)
+        except Exception as exc:
+            log.warning("canned query %s: %s", name, exc)
+            text = (QUERY_DIR / f"{name}.rq").read_text(encoding="utf-8")
+            out.append({"name": name, "title": name, "description": "", "parameters": [], "query": text})
+            continue
+        out.append({"name": q.name, "title": q.title, "description": q.description, "query": q.text,
+                    "parameters": [{"name": p.name, "kind": p.kind, "required": p.required,
+                                    "description": p.description} for p in q.parameters]})
+    return out
 
 
 # ---------------------------------------------------------------- parameters as RDF terms

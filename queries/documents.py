@@ -1,0 +1,73 @@
+"""Source documents: the list with counts, and one document with its entities, bottleneck claims and sentences."""
+from __future__ import annotations
+
+import pyoxigraph as ox
+
+from .evidence import evidence
+from .identifiers import NotFound, id_of, iri_of, local
+from .label_index import LabelIndex, summary
+from .store_helpers import select, value_of
+
+
+def documents(store: ox.Store) -> list[dict]:
+    rows = select(store, """
+        SELECT ?doc ?id ?title ?source ?sha ?enc (COUNT(DISTINCT ?s) AS ?sentences) WHERE {
+          ?doc a nqi:Document .
+          OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc dcterms:title ?title }
+          OPTIONAL { ?doc dcterms:source ?source } OPTIONAL { ?doc nqi:sha256 ?sha } OPTIONAL { ?doc nqi:encoding ?enc }
+          OPTIONAL { ?s dcterms:isPartOf ?doc }
+        } GROUP BY ?doc ?id ?title ?source ?sha ?enc ORDER BY ?id""")
+    counts = {r["doc"].value: (int(r["m"].value), int(r["e"].value)) for r in select(store, """
+        SELECT ?doc (COUNT(DISTINCT ?m) AS ?m) (COUNT(DISTINCT ?e) AS ?e) WHERE {
+          ?doc a nqi:Document . ?s dcterms:isPartOf ?doc . ?m nqi:inSentence ?s . OPTIONAL { ?m nqi:denotes ?e } }
+        GROUP BY ?doc""")}
+    out = []
+    seen = set()
+    for r in rows:
+        d = r["doc"].value
+        if d in seen:
+            continue
+        seen.add(d)
+        m, e = counts.get(d, (0, 0))
+        out.append({"id": id_of(d), "iri": d, "doc_id": value_of(r["id"]) or local(d), "title": value_of(r["title"]),
+                    "source": value_of(r["source"]), "sha256": value_of(r["sha"]), "encoding": value_of(r["enc"]),
+                    "sentence_count": int(r["sentences"].value), "mention_count": m, "entity_count": e})
+    return out
+
+
+def document(store: ox.Store, index: LabelIndex, doc_id: str, *, limit: int = 50, offset: int = 0) -> dict:
+    """A source document: metadata, the entities it mentions (most mentioned first), bottleneck claims, sentences."""
+    value = iri_of("doc/" + doc_id.strip("/"))
+    if "/" in doc_id.strip("/"):
+        raise NotFound(f"{doc_id!r} is not a document id")
+    meta = [d for d in documents_meta(store, value)]
+    if not meta:
+        raise NotFound(f"no document {doc_id!r} in the graph")
+    doc = meta[0]
+    node = ox.NamedNode(value)
+    ents = select(store, """SELECT ?e (COUNT(DISTINCT ?m) AS ?n) WHERE { ?s dcterms:isPartOf ?d . ?m nqi:inSentence ?s ;
+                        nqi:denotes ?e } GROUP BY ?e ORDER BY DESC(?n) ?e""", d=node)
+    sents = select(store, """SELECT ?s ?idx WHERE { ?s dcterms:isPartOf ?d ; nqi:sentenceIndex ?idx } ORDER BY ?idx""", d=node)
+    page = [r["s"].value for r in sents[offset:offset + limit]]
+    ev = evidence(store, index, page)
+    claims = select(store, """SELECT DISTINCT ?p ?cue ?s WHERE { ?c a nqi:BottleneckClaim ; nqi:aboutProduct ?p ;
+                          prov:wasDerivedFrom ?s . ?s dcterms:isPartOf ?d OPTIONAL { ?c nqi:cue ?cue } }""", d=node)
+    by_product: dict[str, dict] = {}
+    for r in claims:
+        p = r["p"].value
+        item = by_product.setdefault(p, {**summary(index, p), "cues": [], "sentences": []})
+        if r["cue"] is not None and r["cue"].value not in item["cues"]:
+            item["cues"].append(r["cue"].value)
+        if id_of(r["s"].value) not in item["sentences"]:
+            item["sentences"].append(id_of(r["s"].value))
+    doc.update({
+        "entities": [{**summary(index, r["e"].value), "mentions_here": int(r["n"].value)} for r in ents],
+        "bottlenecks": sorted(by_product.values(), key=lambda x: x["label"]),
+        "limit": limit, "offset": offset,
+        "sentences": [ev[s] for s in page if s in ev],
+    })
+    return doc
+
+
+def documents_meta(store: ox.Store, value: str) -> list[dict]:
+    return [d for d in documents(store) if d["iri"] == value]
