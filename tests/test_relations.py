@@ -142,7 +142,7 @@ def test_model_records_what_it_learned_from():
 
 def test_dev_relations_score(extractor):
     """The referee's relation scores on the dev lines, end to end (``nqikg extract``): the shipped models
-    score 0.642 (0.865 on the gold entities); below 0.60 is a regression."""
+    score 0.605 (0.865 on the gold entities); below 0.60 is a regression."""
     s = evaluate(DEV, extractor)
     assert s["relations"]["f"] >= 0.60, s["relations"]
     assert s["strict"]["f"] >= 0.85 and s["facts"]["f"] >= 0.70

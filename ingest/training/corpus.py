@@ -46,13 +46,12 @@ def overlaps(text: str, grams: set[str]) -> bool:
     return any(text[i:i + NGRAM] in grams for i in range(max(0, len(text) - NGRAM + 1)))
 
 
-RELATIONS_ONLY = "relations_"  # files of this prefix train the relation classifier only (see README)
+COMPOSED = "relations_"  # files of composed sentences written for relations (see README): never augmented
 
 
-def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None,
-                 include_relations_only: bool = True) -> tuple[list[dict], int]:
-    """Aligned training records (exchange format), minus any overlapping the dev set; without
-    ``include_relations_only``, minus the files annotated for the relation classifier only."""
+def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tuple[list[dict], int]:
+    """Aligned training records (exchange format, plus ``source``: the file's name), minus any
+    overlapping the dev set."""
     from nqikg.ingest import conventions
     from nqikg.ingest.training.align import AlignError, align_record
     shared = _shared_dir()
@@ -62,8 +61,6 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None,
     grams = dev_ngrams(dev_path)
     rows, dropped, seen = [], 0, set()
     for path in sorted(data_dir.glob("*.jsonl")):
-        if not include_relations_only and path.name.startswith(RELATIONS_ONLY):
-            continue
         with path.open(encoding="utf-8") as fh:
             for n, line in enumerate(fh, 1):
                 if not line.strip():
@@ -83,6 +80,7 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None,
                     continue
                 seen.add(row["text"])
                 row["entities"] = conventions.apply(row["text"], row["entities"])
+                row["source"] = path.name
                 if "relations" in row:
                     row["relations"], lost = _placed(row)
                     if lost:
