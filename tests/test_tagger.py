@@ -8,7 +8,7 @@ import spacy
 from nqikg.ingest import tagger
 from nqikg.ingest.extract import LABELS, MODEL_DIR
 from nqikg.ingest.training import train_tagger
-from nqikg.ingest.training.corpus import load_records
+from nqikg.ingest.training.corpus import COMPOSED, load_records
 
 
 def _brute_viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -94,3 +94,13 @@ def test_degenerate_texts(text):
     nlp = spacy.load(MODEL_DIR)
     doc = nlp(text)
     assert doc.user_data["text"] == text and len(doc) == len(text)
+
+
+def test_composed_records_train_the_tagger_once():
+    """Every training file teaches the tagger; only the entity-first ones get mention-replacement copies."""
+    rows = load_records()[0]
+    composed = {r["id"] for r in rows if r["source"].startswith(COMPOSED)}
+    entity_first = {r["id"] for r in rows} - composed
+    assert len(composed) >= 900 and len(entity_first) >= 2000
+    copied = {a["id"].split("#aug")[0] for a in train_tagger.augmented(rows)}
+    assert copied and copied <= entity_first
