@@ -27,13 +27,13 @@ from ..queries import store as stores
 from .link import Linker
 from .normalize import normalize
 from .place import place
-from .reader import UnreadableInput, decode
+from .metadata import extract as extract_metadata
+from .reader import UnreadableInput
+from .readers import ReadText, read
 from .relate import Mention, relate
 from .runners import Job, extract_all
 from .sentences import split_sentences
 from .to_rdf import DocumentInfo, DocumentWriter, SentenceRecord, sha256
-
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
 @dataclass
@@ -51,11 +51,13 @@ class BuildReport:
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """Files named by ``paths`` (folders are searched for text files), in a stable order."""
+    """Files named by ``paths``, in a stable order: a folder gives every file under it except hidden ones
+    (``.name``); a file of a kind no reader takes is refused by name when it is read, never skipped."""
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES))
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         else:
             files.append(path)
     return files
@@ -68,7 +70,12 @@ def document_id(path: Path) -> str:
 @dataclass(frozen=True)
 class SourceDocument:
     info: DocumentInfo
-    raw: str
+    read: ReadText
+
+    @property
+    def raw(self) -> str:
+        """The text the reader extracted: sentence offsets point into it."""
+        return self.read.text
 
 
 def read_bytes(path: Path) -> bytes:
@@ -79,13 +86,14 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_document(path: Path, doc_id: str | None = None, extractor_version: str | None = None) -> SourceDocument:
-    """Decode a file (raises UnreadableInput naming it) and describe it."""
+    """Read a file with the reader its content calls for (raises UnreadableInput naming it) and describe it."""
     data = read_bytes(path)
-    decoded = decode(data, str(path))
-    title = next((line.strip() for line in decoded.text.splitlines() if line.strip()), "")[:120]
-    info = DocumentInfo(doc_id or document_id(Path(path)), title or Path(path).stem, Path(path).name,
-                        sha256(data), decoded.encoding, extractor_version)
-    return SourceDocument(info, decoded.text)
+    doc = read(data, str(path))
+    if not doc.text.strip():
+        raise UnreadableInput(f"{path}: no text in this {doc.kind} file")
+    info = DocumentInfo(doc_id or document_id(Path(path)), Path(path).name, sha256(data), doc.media_type,
+                        extract_metadata(doc), doc.encoding, extractor_version)
+    return SourceDocument(info, doc)
 
 
 def _extracted(store_dir: Path) -> dict[str, tuple[str, str | None]]:
@@ -117,7 +125,7 @@ def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
             mentions.append(Mention(e["start"], e["end"], e["label"], e["text"], entity))
             spans.append(normalized.source_span(sentence.start + e["start"], sentence.start + e["end"]))
         record = SentenceRecord(sentence.index, sentence.text, sentence.source_start, sentence.source_end,
-                                mentions, spans,
+                                doc.read.page_at(sentence.source_start), mentions, spans,
                                 relate(sentence.text, mentions, annotation["facts"], annotation["relations"]))
         yield from writer.sentence(record)
     yield from writer.placements(place(list(writer.products.values()), writer.stated_industries))
@@ -201,7 +209,7 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
             if done.error is not None:
                 report.failed.append((done.job.path, done.error))
                 written.discard(iri.graph("doc", done.job.doc_id))
-                say(f"[{n}/{len(jobs)}] skipped {done.error}")
+                say(f"[{n}/{len(jobs)}] refused {done.error}")
                 continue
             store.bulk_extend(done.quads)
             report.ingested.append(done.job.doc_id)
