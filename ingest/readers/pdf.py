@@ -5,9 +5,10 @@ README): pypdfium2 and pdfplumber both extract every character of the body
 (pdfminer.six interleaves the page furniture with the body lines), and
 pypdfium2 takes 20 ms where pdfplumber takes 500 ms.
 
-A line is page furniture when it sits in the top or bottom band of its page
-and either repeats (digits aside) in that band on another page, or is a page
-number (``12``, ``- 12 -``, ``3/9``, ``第 3 页``). Lines set clearly larger than
+A line is page furniture when it repeats (digits aside) in the top or bottom
+band of at least two pages (a table footer may follow the text on a last page:
+it goes too), or when it is a page number (``12``, ``- 12 -``, ``3/9``,
+``第 3 页``) in such a band. Lines set clearly larger than
 the body text are headings.
 """
 from __future__ import annotations
@@ -76,7 +77,7 @@ def read_pdf(data: bytes, name: str) -> ReadText:
     for lines in pages:
         starts.append(n)
         for text, top, size in lines:
-            if (top < BAND or top > 1 - BAND) and (in_band[_shape(text)] > 1 or _PAGE_NUMBER.match(text)):
+            if in_band[_shape(text)] > 1 or ((top < BAND or top > 1 - BAND) and _PAGE_NUMBER.match(text)):
                 furniture.append(text)
                 continue
             if body and size >= body * HEADING_RATIO and len(text) <= 80:
