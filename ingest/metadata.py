@@ -87,6 +87,15 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def _unwrapped(text: str) -> str:
+    """A heading wrapped over lines as one line (a space only between two Latin words or numbers)."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    out = lines[0] if lines else ""
+    for line in lines[1:]:
+        out += (" " if re.match(r"[A-Za-z0-9]", line) and re.search(r"[A-Za-z0-9,.;:]$", out) else "") + line
+    return out
+
+
 def _is_title_like(line: str) -> bool:
     return (2 <= len(line) <= MAX_TITLE and bool(_CJK.search(line) or re.search(r"[A-Za-z]{3}", line))
             and not _SENTENCE_PUNCT.search(line[:-1] + line[-1].replace("，", "").replace(",", ""))
@@ -150,8 +159,8 @@ def extract(doc: ReadText) -> Metadata:
     title_at = None
     head_end = len("\n".join(lines[:HEAD_LINES]))
     heading = next((h for h in doc.headings if h.level == 1 and h.start <= head_end), None)
-    if heading is not None and _is_title_like(doc.text[heading.start:heading.end].strip()):
-        meta.title = doc.text[heading.start:heading.end].strip()
+    if heading is not None and _is_title_like(_unwrapped(doc.text[heading.start:heading.end])):
+        meta.title = _unwrapped(doc.text[heading.start:heading.end])
     for key in ("title", "html_title"):
         value = str(props.get(key) or "").strip()
         if not meta.title and value and not _FILENAME_TITLE.search(value) and len(value) <= 120:
@@ -161,9 +170,11 @@ def extract(doc: ReadText) -> Metadata:
         meta.title = found[1]
     if meta.title:
         title_at = next((i for i, line in enumerate(lines[:HEAD_LINES]) if line == meta.title), None)
-    meta.subtitle = props.get("subtitle")
-    if title_at is not None and title_at + 1 < len(lines) and re.match(r"^[—–-]{1,2}\s*\S", lines[title_at + 1]):
-        meta.subtitle = meta.subtitle or lines[title_at + 1].lstrip("—–- ").strip()
+    subtitle = props.get("subtitle")
+    if not subtitle and title_at is not None and title_at + 1 < len(lines) and re.match(r"^[—–-]{1,2}\s*\S",
+                                                                                       lines[title_at + 1]):
+        subtitle = lines[title_at + 1]
+    meta.subtitle = subtitle.lstrip("—–- ").strip() if subtitle else None
 
     # authors and their affiliations: the lines after the title, before the abstract
     start = (title_at + 1) if title_at is not None else 0

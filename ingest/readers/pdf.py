@@ -8,8 +8,8 @@ pypdfium2 takes 20 ms where pdfplumber takes 500 ms.
 A line is page furniture when it repeats (digits aside) in the top or bottom
 band of at least two pages (a table footer may follow the text on a last page:
 it goes too), or when it is a page number (``12``, ``- 12 -``, ``3/9``,
-``第 3 页``) in such a band. Lines set clearly larger than
-the body text are headings.
+``第 3 页``) in such a band. Lines set clearly larger than the body text are
+headings (consecutive ones are one wrapped heading).
 """
 from __future__ import annotations
 
@@ -81,7 +81,11 @@ def read_pdf(data: bytes, name: str) -> ReadText:
                 furniture.append(text)
                 continue
             if body and size >= body * HEADING_RATIO and len(text) <= 80:
-                headings.append(Heading(n, n + len(text), 1 if size >= largest * 0.95 else 2))
+                level = 1 if size >= largest * 0.95 else 2
+                if headings and headings[-1].end == n - 1 and headings[-1].level == level:   # a wrapped heading
+                    headings[-1] = Heading(headings[-1].start, n + len(text), level)
+                else:
+                    headings.append(Heading(n, n + len(text), level))
             parts.append(text + "\n")
             n += len(text) + 1
     properties = {key: info[k].strip() for k, key in _INFO.items() if info.get(k, "").strip()}
