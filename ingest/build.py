@@ -215,7 +215,7 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
             report.ingested.append(done.job.doc_id)
             chars += done.chars
             elapsed = time.perf_counter() - started
-            say(f"[{n}/{len(jobs)}] {name}: {len(done.quads)} quads; {n} documents in {elapsed:.1f} s, "
+            say(f"[{n}/{len(jobs)}] {name} ({done.read_as}): {len(done.quads)} quads; {n} documents in {elapsed:.1f} s, "
                 f"{chars / max(elapsed, 1e-9):,.0f} chars/s")
     report.generation = generation.name
     say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "

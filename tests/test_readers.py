@@ -11,8 +11,10 @@ from pathlib import Path
 import docx
 import pyoxigraph as ox
 import pytest
+import requests
 
-from nqikg.ingest.build import build, read_document
+from nqikg.api.launcher import ServerProcess
+from nqikg.ingest.build import read_document
 from nqikg.ingest.metadata import extract
 from nqikg.ingest.reader import UnreadableInput
 from nqikg.ingest.readers import read
@@ -269,6 +271,7 @@ def test_build_a_mixed_folder_reports_every_file_and_refuses_bad_ones(tmp_path, 
     for name in ("article.pdf", "notice.html", "guide.docx", "004.txt", "broken.docx", "figures.csv"):
         assert name in run.stderr, name
     assert "4 documents ingested" in run.stderr and "2 refused" in run.stderr
+    assert re.search(r"article\.pdf \(pdf, [3-9] pages\)", run.stderr) and "notice.html (html)" in run.stderr
     assert re.search(r"broken\.docx: broken zip", run.stderr) and re.search(r"figures\.csv: unsupported kind", run.stderr)
 
     store = stores.open_read_only(store_dir)
@@ -286,6 +289,18 @@ def test_build_a_mixed_folder_reports_every_file_and_refuses_bad_ones(tmp_path, 
     assert all(ev["document_title"] == TITLE for ev in detail["sentences"])
     assert not any("质量技术评论" in ev["text"] for ev in detail["sentences"])
     assert all(ev["page"] is None for ev in lookup.document(store, index, "guide", limit=500)["sentences"])
+
+    with ServerProcess.nqikg(store_dir) as server:
+        listed = {d["doc_id"]: d for d in requests.get(f"{server.url}/api/documents", timeout=30).json()["items"]}
+        assert listed["article"]["journal"] == "质量技术评论" and listed["guide"]["subtitle"] == "面向先进制造业集群"
+        assert listed["notice"]["issuer"] == "某某省市场监督管理局" and listed["004"]["title"] is None
+        page = requests.get(f"{server.url}/page/doc/article", timeout=30).text
+        assert TITLE in page and "质量技术评论 2024, 第 7 卷 第 3 期" in page and "p. 1</span>" in page
+        hit = next(e for e in detail["entities"] if e["id"] and e["mentions_here"] >= 2)
+        entity_page = requests.get(f"{server.url}/page/{hit['id']}", timeout=30).text
+        assert re.search(rf'{TITLE}</a> ·\s*<span class="page">第 \d+ 页 p\. \d+</span>', entity_page)
+        evidence = requests.get(f"{server.url}/api/entities/{hit['id']}", timeout=30).json()["evidence"]
+        assert {ev["page"] for ev in evidence if ev["document_id"] == "article"} - {None}
 
     from nqikg.queries.validate import validate_nquads
     out = tmp_path / "all.nq"
