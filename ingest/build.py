@@ -25,14 +25,14 @@ from ..ontology import iri, reference, vocab
 from ..ontology.namespaces import DCT
 from ..queries import store as stores
 from .link import Linker
-from .normalize import normalize
+from .normalize import Normalized, normalize
 from .place import place
-from .metadata import extract as extract_metadata
+from .metadata import extract as extract_metadata, running_head
 from .reader import UnreadableInput
 from .readers import ReadText, read
 from .relate import Mention, relate
 from .runners import Job, extract_all
-from .sentences import split_sentences
+from .sentences import Sentence, split_sentences
 from .to_rdf import DocumentInfo, DocumentWriter, SentenceRecord, sha256
 
 
@@ -108,10 +108,15 @@ def _extracted(store_dir: Path) -> dict[str, tuple[str, str | None]]:
     return {r["id"].value: (r["sha"].value, r["version"].value if r["version"] is not None else None) for r in rows}
 
 
+def document_sentences(doc: SourceDocument) -> tuple[Normalized, list[Sentence]]:
+    """The normalised text of a document (its own running heads dropped too) and its sentences."""
+    normalized = normalize(doc.raw, running_head(doc.info.metadata))
+    return normalized, split_sentences(normalized)
+
+
 def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
     """All quads of one document graph."""
-    normalized = normalize(doc.raw)
-    sentences = split_sentences(normalized)
+    normalized, sentences = document_sentences(doc)
     linker = Linker(normalized.text)
     writer = DocumentWriter(doc.info)
     yield from writer.header()

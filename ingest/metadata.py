@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 from .normalize import is_furniture
 from .readers import ReadText
@@ -26,7 +27,7 @@ _ABSTRACT = re.compile(r"^\s*(摘\s*要|提\s*要|内容提要|abstract|关\s*�
                        re.I)
 _ITEM = re.compile(r"^\s*(第[一二三四五六七八九十百零〇\d]+[章节条部分篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
                    r"|\d{1,2}(\.\d+)*[、.．\s]|[①-⑳])")
-_SENTENCE_PUNCT = re.compile(r"[。！？；!?;，,]")
+_SENTENCE_PUNCT = re.compile(r"[。！？；!?;，,：:]")
 _MARKS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _AUTHOR_LABEL = re.compile(r"^\s*(作\s*者|author[s]?)\s*[:：]\s*(?P<names>.+)$", re.I)
 _NAME_MARKS = re.compile(rf"(\^\{{[^}}]*\}}|\^\S+|[{_MARKS}*∗]+|\d+(,\d+)*\*?|[（(]\d+[）)])")
@@ -71,13 +72,17 @@ class Metadata:
     page_count: int | None = None
 
 
-def _iso(m: re.Match) -> str:
-    return f"{int(m['y']):04d}-{int(m['m']):02d}-{int(m['d']):02d}"
+def _iso(m: re.Match) -> str | None:
+    """The ISO date of a match of ``_DATE``, None when it is no calendar date."""
+    try:
+        return date(int(m["y"]), int(m["m"]), int(m["d"])).isoformat()
+    except ValueError:
+        return None
 
 
 def _iso_text(value: str) -> str | None:
     m = re.search(_DATE, value)
-    if m and 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31:
+    if m:
         return _iso(m)
     m = re.match(r"^\s*((19|20)\d{2})\s*$", value)
     return m.group(1) if m else None
@@ -96,22 +101,21 @@ def _unwrapped(text: str) -> str:
     return out
 
 
-def _is_title_like(line: str) -> bool:
-    return (2 <= len(line) <= MAX_TITLE and bool(_CJK.search(line) or re.search(r"[A-Za-z]{3}", line))
-            and not _SENTENCE_PUNCT.search(line[:-1] + line[-1].replace("，", "").replace(",", ""))
-            and not _ITEM.match(line) and not is_furniture(line) and not _ABSTRACT.match(line)
-            and not _NUMBER_LINE.match(line) and not _SIGNATURE_DATE.match(line)
-            and not re.search(r"[。！？；;!?：:]", line))
+def _is_title(value: str) -> bool:
+    """A heading or a container's title that can be the document's: no abstract, file name or sentence."""
+    return (2 <= len(value) <= 2 * MAX_TITLE and not _ABSTRACT.match(value) and not _FILENAME_TITLE.search(value)
+            and not value.endswith(("。", "．")) and bool(_CJK.search(value) or re.search(r"[A-Za-z]{3}", value)))
 
 
-def _title_from_text(lines: list[str]) -> tuple[int, str] | None:
-    """The first short line before the abstract, a table of contents or the first paragraph."""
-    for i, line in enumerate(lines[:HEAD_LINES]):
-        if _ABSTRACT.match(line) or len(line) > MAX_TITLE or _SENTENCE_PUNCT.search(line):
-            return None
+def _title_from_text(lines: list[str]) -> str | None:
+    """The first line of the text when it is short, without sentence punctuation, and not an abstract,
+    a table of contents, a numbered heading or page furniture (those before it are skipped)."""
+    for line in lines[:HEAD_LINES]:
         if is_furniture(line) or _NUMBER_LINE.match(line):
             continue
-        return (i, line) if _is_title_like(line) else None
+        if len(line) > MAX_TITLE or _SENTENCE_PUNCT.search(line) or _ITEM.match(line) or _SIGNATURE_DATE.match(line):
+            return None
+        return line if _is_title(line) else None
     return None
 
 
@@ -153,106 +157,115 @@ def extract(doc: ReadText) -> Metadata:
     """The metadata of a read document (see the module docstring)."""
     props = doc.properties
     lines = _lines(doc.text)
-    meta = Metadata(page_count=props.get("page_count"))
-
-    # title: a level-1 heading near the start, the container's title, the first short line
-    title_at = None
-    head_end = len("\n".join(lines[:HEAD_LINES]))
-    heading = next((h for h in doc.headings if h.level == 1 and h.start <= head_end), None)
-    if heading is not None and _is_title_like(_unwrapped(doc.text[heading.start:heading.end])):
-        meta.title = _unwrapped(doc.text[heading.start:heading.end])
-    for key in ("title", "html_title"):
-        value = str(props.get(key) or "").strip()
-        if not meta.title and value and not _FILENAME_TITLE.search(value) and len(value) <= 120:
-            meta.title = re.split(r"\s*[_|–—-]{1,2}\s*(?=[^_|–—-]*$)", value)[0] if key == "html_title" else value
-    found = _title_from_text(lines)
-    if not meta.title and found:
-        meta.title = found[1]
-    if meta.title:
-        title_at = next((i for i, line in enumerate(lines[:HEAD_LINES]) if line == meta.title), None)
+    meta = Metadata(page_count=props.get("page_count"), url=props.get("url"),
+                    language=props.get("language") or _language(doc.text))
+    meta.title = _title(doc, lines)
+    title_at = lines.index(meta.title) if meta.title in lines[:HEAD_LINES] else None
     subtitle = props.get("subtitle")
-    if not subtitle and title_at is not None and title_at + 1 < len(lines) and re.match(r"^[—–-]{1,2}\s*\S",
-                                                                                       lines[title_at + 1]):
+    if not subtitle and title_at is not None and title_at + 1 < len(lines) \
+            and re.match(r"^[—–-]{1,2}\s*\S", lines[title_at + 1]):
         subtitle = lines[title_at + 1]
     meta.subtitle = subtitle.lstrip("—–- ").strip() if subtitle else None
+    _authors(meta, lines, 0 if title_at is None else title_at + 1, props)
+    _publication(meta, [*doc.furniture, *lines], props)
+    _official(meta, lines, props)
+    return meta
 
-    # authors and their affiliations: the lines after the title, before the abstract
-    start = (title_at + 1) if title_at is not None else 0
+
+def _title(doc: ReadText, lines: list[str]) -> str | None:
+    """A level-1 heading near the start, else the container's title, else the first line if it is one."""
+    head_end = len("\n".join(lines[:HEAD_LINES]))
+    for h in doc.headings:
+        if h.level == 1 and h.start <= head_end and _is_title(_unwrapped(doc.text[h.start:h.end])):
+            return _unwrapped(doc.text[h.start:h.end])
+    for key in ("title", "html_title"):
+        value = str(doc.properties.get(key) or "").strip()
+        if key == "html_title":   # 国务院关于…的通知_国务院文件_中国政府网: the part before the site's name
+            value = re.split(r"\s*(?:_|\||\s[–—-]\s)\s*", value)[0]
+        if _is_title(value):
+            return value
+    return _title_from_text(lines)
+
+
+def _authors(meta: Metadata, lines: list[str], start: int, props: dict) -> None:
+    """Authors from the lines after the title (before the abstract), their affiliations from the line under them."""
     for i in range(start, min(len(lines), start + 6)):
         if _ABSTRACT.match(lines[i]):
             break
         names = _names(lines[i])
-        if names:
-            meta.authors = [n for n, _ in names]
-            affs = _affiliations(lines[i + 1]) if i + 1 < len(lines) else None
-            if affs:
-                meta.affiliations = [name for _, name in affs]
-                number = {n: k for k, (n, _) in enumerate(affs)}
-                for a, (_, marks) in enumerate(names):
-                    linked = [number[m] for m in marks if m in number]
-                    meta.author_affiliations[a] = linked or (list(range(len(affs))) if len(affs) == 1 else [])
-            break
-    if not meta.authors and props.get("authors"):
-        meta.authors = [a for a in props["authors"] if a]
+        if not names:
+            continue
+        meta.authors = [n for n, _ in names]
+        affs = _affiliations(lines[i + 1]) if i + 1 < len(lines) else None
+        if affs:
+            meta.affiliations = [name for _, name in affs]
+            number = {n: k for k, (n, _) in enumerate(affs)}
+            for a, (_, marks) in enumerate(names):
+                linked = [number[m] for m in marks if m in number]
+                meta.author_affiliations[a] = linked or ([0] if len(affs) == 1 else [])
+        return
+    meta.authors = [a for a in props.get("authors", []) if a]
 
-    # running heads and citation lines: journal, year, volume, issue, pages
-    for line in [*doc.furniture, *lines]:
-        m = _CITATION.search(line) if ("引用" in line or "Cite" in line or "引文格式" in line) else None
+
+def _publication(meta: Metadata, lines: list[str], props: dict) -> None:
+    """Journal, year, volume, issue and pages from a citation line, else a running head, else the page's tags."""
+    for line in lines:
+        m = _CITATION.search(line) if re.search(r"引用|引文格式|Cite", line) else None
         if m:
             meta.journal, meta.volume, meta.issue = m["journal"].strip(), m["volume"], m["issue"]
-            meta.first_page, meta.last_page = m["first"], m["last"]
-            meta.issued = meta.issued or m["year"]
-            break
-    if not meta.journal:
-        for line in [*doc.furniture, *lines]:
-            m = _RUNNING_HEAD.search(line) if len(line) <= 60 else None
-            if m:
-                meta.journal, meta.volume, meta.issue = m["journal"].strip(), m["volume"], m["issue"]
-                meta.issued = m["year"]
-                break
-    meta.journal = meta.journal or props.get("journal")
+            meta.first_page, meta.last_page, meta.issued = m["first"], m["last"], m["year"]
+            return
+    for line in lines:
+        m = _RUNNING_HEAD.search(line) if len(line) <= 60 else None
+        if m:
+            meta.journal, meta.volume, meta.issue = m["journal"].strip(), m["volume"], m["issue"]
+            meta.issued = m["year"]
+            return
+    meta.journal = props.get("journal")
     for key in ("volume", "issue", "first_page", "last_page"):
-        if getattr(meta, key) is None and props.get(key):
+        if props.get(key):
             setattr(meta, key, str(props[key]).strip())
 
-    # document number, issuer, dates, keywords
-    for line in lines[:HEAD_LINES]:
-        m = _NUMBER_LINE.match(line)
-        if m:
-            meta.number = re.sub(r"\s+", "", m["number"])
-            break
-    for line in [*lines[:HEAD_LINES], *lines[HEAD_LINES:][-6:]]:   # labelled lines of the head and the tail
-        m = _ISSUER_LINE.match(line)
-        if m and not meta.issuer:
+
+def _official(meta: Metadata, lines: list[str], props: dict) -> None:
+    """Document number, issuing body, dates and keywords from labelled lines of the head and the tail, the
+    closing signature (a body over a date) and a title of the form ``X关于…的通知``."""
+    meta.number = next((re.sub(r"\s+", "", m["number"]) for line in lines[:HEAD_LINES]
+                        if (m := _NUMBER_LINE.match(line))), None)
+    for line in [*lines[:HEAD_LINES], *lines[HEAD_LINES:][-6:]]:
+        if (m := _ISSUER_LINE.match(line)) and not meta.issuer:
             meta.issuer = m["issuer"].strip()
-        m = _DATE_LINE.match(line)
-        if m:
+        if m := _DATE_LINE.match(line):
             if m["label"] == "收稿日期":
                 meta.received = meta.received or _iso(m)
             else:
-                meta.issued = _iso(m)
-        m = _KEYWORDS.match(line)
-        if m and not meta.keywords:
+                meta.issued = _iso(m) or meta.issued
+        if (m := _KEYWORDS.match(line)) and not meta.keywords:
             meta.keywords = [w.strip() for w in re.split(r"[;；,，、]", m["words"]) if w.strip()]
     tail = lines[-6:]
-    for i in range(len(tail) - 1, 0, -1):     # closing signature: an issuing body over a date
+    for i in range(len(tail) - 1, 0, -1):
         m = _SIGNATURE_DATE.match(tail[i])
         if m and _ORG.search(tail[i - 1]) and len(tail[i - 1]) <= 40:
             meta.issuer = meta.issuer or tail[i - 1]
-            meta.issued = _iso(m)
+            meta.issued = _iso(m) or meta.issued
             break
-    if not meta.issuer and meta.title:
-        m = _ISSUER_IN_TITLE.match(meta.title)
-        if m and _ORG.search(m["issuer"].strip()):
-            meta.issuer = m["issuer"].strip()
+    if not meta.issuer and meta.title and (m := _ISSUER_IN_TITLE.match(meta.title)) and _ORG.search(m["issuer"]):
+        meta.issuer = m["issuer"].strip()
     meta.issuer = meta.issuer or props.get("issuer")
     if not meta.issued and props.get("date"):
         meta.issued = _iso_text(str(props["date"]))
     if not meta.keywords and props.get("keywords"):
         meta.keywords = [w.strip() for w in re.split(r"[;；,，、]", str(props["keywords"])) if w.strip()]
-    meta.url = props.get("url")
-    meta.language = props.get("language") or _language(doc.text)
-    return meta
+
+
+def running_head(meta: Metadata) -> re.Pattern | None:
+    """Lines that repeat the title beside a short column name or journal name (``专题研究    <title>``), as
+    page heads do: never the title line itself."""
+    if not meta.title:
+        return None
+    title = re.escape(meta.title)
+    side = r"[^\s。，；！？]{1,16}"
+    return re.compile(rf"{side}(\s{{2,}}|\s*[|·]\s*){title}|{title}(\s{{2,}}|\s*[|·]\s*){side}")
 
 
 def _language(text: str) -> str | None:

@@ -113,8 +113,10 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _TABLE_ROW = re.compile(r"[\u4e00-\u9fff][ \t\u3000]+[\u4e00-\u9fff]")
 
 
-def normalize(raw: str) -> Normalized:
-    """Normalise ``raw`` (see the module docstring); never raises on odd input."""
+def normalize(raw: str, running_head: re.Pattern | None = None) -> Normalized:
+    """Normalise ``raw`` (see the module docstring); never raises on odd input. Lines that
+    ``running_head`` matches (the document's own running heads, see :func:`.metadata.running_head`)
+    go with the page furniture."""
     if not raw:
         return Normalized("", 0)
     lines = []  # (core_start, core_end) in raw, after stripping whitespace
@@ -127,7 +129,7 @@ def normalize(raw: str) -> Normalized:
         if not core:
             lines.append(None)  # blank line
             continue
-        if is_furniture(core):
+        if is_furniture(core) or (running_head is not None and running_head.fullmatch(core)):
             continue
         lines.append((s + lead, s + lead + len(core)))
     widths = sorted(e - s for x in lines if x for s, e in [x] if e - s >= 8)

@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from nqikg.api.launcher import ServerProcess
-from nqikg.ingest.build import read_document
+from nqikg.ingest.build import document_sentences, read_document
 from nqikg.ingest.metadata import extract
 from nqikg.ingest.reader import UnreadableInput
 from nqikg.ingest.readers import read
@@ -244,6 +244,15 @@ def test_the_five_corpus_documents_get_their_own_titles_and_metadata():
     assert m.received == "2025-12-28" and "优质制造" in m.keywords
     for m in meta.values():
         assert m.language == "zh" and m.number is None
+
+
+def test_running_heads_that_repeat_the_title_leave_the_sentences():
+    path = sorted(CORPUS.glob("001_*.txt"))[0]
+    doc = read_document(path)
+    assert re.search(r"\n专题研究\s+供给侧结构性改革中的制造业质量升级\n", doc.raw)   # 001's page head, in the file
+    _, sentences = document_sentences(doc)
+    assert sentences[0].text.startswith("供给侧结构性改革中的制造业质量升级")   # the title line stays
+    assert not any("专题研究" in s.text for s in sentences)
 
 
 def test_a_change_in_the_reading_code_changes_the_extractor_version(monkeypatch):

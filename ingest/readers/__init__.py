@@ -62,6 +62,11 @@ class ReadText:
         return bisect_right(self.pages, offset) if self.pages else None
 
 
+def split_names(value: str) -> list[str]:
+    """The names of a container's author field (``张三, 李四；王五``)."""
+    return [n for n in re.split(r"\s*[,，;；、]\s*", value.strip()) if n]
+
+
 def sniff(data: bytes, name: str) -> str:
     """The kind of ``data``: "pdf", "docx", "html" or "text"; raises UnreadableInput for anything else."""
     suffix = Path(name).suffix.lower()

@@ -11,7 +11,7 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.table import Table
 
 from ..reader import UnreadableInput
-from . import Heading, ReadText
+from . import Heading, ReadText, split_names
 
 _HEADING = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
 
@@ -52,7 +52,7 @@ def read_docx(data: bytes, name: str) -> ReadText:
     if (core.title or "").strip():
         props["title"] = core.title.strip()
     if (core.author or "").strip():
-        props["authors"] = [a for a in re.split(r"[,，;；、]\s*", core.author.strip()) if a]
+        props["authors"] = split_names(core.author)
     if (core.keywords or "").strip():
         props["keywords"] = core.keywords.strip()
     if (core.language or "").strip():

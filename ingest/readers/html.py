@@ -14,7 +14,7 @@ import lxml.html
 import trafilatura
 
 from ..reader import Decoded, UnreadableInput
-from . import Heading, ReadText
+from . import Heading, ReadText, split_names
 
 _SPACE = re.compile(r"\s+")
 # <meta name=...> of Chinese government sites and of Highwire (Google Scholar) citation tags
@@ -50,7 +50,7 @@ def _page_properties(markup: str) -> dict:
         if not key or not value:
             continue
         if key == "authors":
-            props.setdefault(key, []).extend(a for a in re.split(r"[,，;；、]\s*", value) if a)
+            props.setdefault(key, []).extend(split_names(value))
         else:
             props.setdefault(key, value)
     for link in root.iter("link"):
@@ -100,7 +100,7 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
             if value and key not in props:
                 props[key] = value
         if found.author and "authors" not in props:
-            props["authors"] = [a.strip() for a in re.split(r"[;；,，]", found.author) if a.strip()]
+            props["authors"] = split_names(found.author)
         if found.sitename:
             props["site"] = found.sitename
     return ReadText("".join(parts), "html", "text/html", decoded.encoding, [], headings, [], props)

@@ -21,13 +21,12 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..reader import UnreadableInput
-from . import Heading, ReadText
+from . import Heading, ReadText, split_names
 
 BAND = 0.12            # top and bottom share of the page height where running heads and footers sit
 HEADING_RATIO = 1.25   # a line this much larger than the median body line is a heading
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(共\s*)?\d{1,4}\s*页?)?[-–—\s]*$"
                           r"|^(page|p\.)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
-_INFO = {"Title": "title", "Author": "authors", "Subject": "subject", "Keywords": "keywords"}
 
 
 def _lines(page) -> list[tuple[str, float, float]]:
@@ -88,6 +87,11 @@ def read_pdf(data: bytes, name: str) -> ReadText:
                     headings.append(Heading(n, n + len(text), level))
             parts.append(text + "\n")
             n += len(text) + 1
-    properties = {key: info[k].strip() for k, key in _INFO.items() if info.get(k, "").strip()}
-    properties["page_count"] = len(pages)
+    properties = {"page_count": len(pages)}
+    if info.get("Title", "").strip():
+        properties["title"] = info["Title"].strip()
+    if info.get("Author", "").strip():
+        properties["authors"] = split_names(info["Author"])
+    if info.get("Keywords", "").strip():
+        properties["keywords"] = info["Keywords"].strip()
     return ReadText("".join(parts), "pdf", "application/pdf", None, starts, headings, furniture, properties)
