@@ -8,7 +8,7 @@
   (the convention of the annotators' ``drop`` ranges); between two Latin
   characters it becomes one space;
 * a real break (after 。！？；：, after a short heading-like line, before a
-  line that starts a list item such as 一、 （二） 1. 第三条) becomes one "\\n",
+  line that starts a list item such as 一、 （二） 1. 第三条, or 摘要： 关键词：) becomes one "\\n",
   which the sentence splitter treats as a boundary.
 
 Characters are never rewritten (no width folding), so every character of the
@@ -39,7 +39,8 @@ _TERMINAL = set("。！？；：!?;:…")
 _CLOSERS = set("”’」』）)】》")
 _ITEM_START = re.compile(  # used with .match(raw, pos): no "^"
     r"(第[一二三四五六七八九十百零〇\d]+[章节条款部分篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
-    r"|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[-•●■◆▪]\s|\[\d+\])")
+    r"|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[-•●■◆▪]\s|\[\d+\]"
+    r"|(摘\s*要|关\s*键\s*词|Abstract|Key\s*words)\s*[:：])")   # an abstract or keyword line starts a block
 
 
 def is_cjk(ch: str) -> bool:

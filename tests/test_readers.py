@@ -251,7 +251,8 @@ def test_running_heads_that_repeat_the_title_leave_the_sentences():
     doc = read_document(path)
     assert re.search(r"\n专题研究\s+供给侧结构性改革中的制造业质量升级\n", doc.raw)   # 001's page head, in the file
     _, sentences = document_sentences(doc)
-    assert sentences[0].text.startswith("供给侧结构性改革中的制造业质量升级")   # the title line stays
+    assert sentences[0].text == "供给侧结构性改革中的制造业质量升级"           # the title line stays, on its own
+    assert sentences[1].text.startswith("摘要：")
     assert not any("专题研究" in s.text for s in sentences)
 
 
