@@ -189,11 +189,17 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
         report.quads = len(store)
 
     jobs: list[Job] = []
+    first_of: dict[str, Path] = {}   # doc id -> the file that has it in this build
     for path in files:
         doc_id = doc_ids(path) if doc_ids else document_id(Path(path))
+        if doc_id in first_of:   # report.pdf beside report.docx: the second is refused, the others land
+            error = (f"{path}: document id {doc_id!r} is already taken by {first_of[doc_id]} in this build; "
+                     "rename one of them")
+            report.failed.append((str(path), error))
+            say(f"refused {error}")
+            continue
+        first_of[doc_id] = Path(path)
         graph = iri.graph("doc", doc_id)
-        if graph in written:
-            raise ValueError(f"{path}: document id {doc_id!r} given twice in one build")
         written.add(graph)
         try:
             if doc_id in known and known[doc_id] == (sha256(read_bytes(path)), version):  # read only to compare

@@ -273,14 +273,16 @@ def test_build_a_mixed_folder_reports_every_file_and_refuses_bad_ones(tmp_path, 
     (inbox / "guide.docx").write_bytes(_docx_bytes())
     (inbox / "004.txt").write_bytes(sorted(CORPUS.glob("004_*.txt"))[0].read_bytes())
     (inbox / "broken.docx").write_bytes(_docx_bytes()[:3000])
+    (inbox / "guide.html").write_text(_web_page(), encoding="utf-8")      # the id "guide" is taken by guide.docx
     (inbox / "figures.csv").write_text("a,b\n1,2\n", encoding="utf-8")
     store_dir = tmp_path / "store"
     run = subprocess.run([sys.executable, "-m", "nqikg", "build", str(inbox), "--store", str(store_dir),
                           "--workers", "1"], capture_output=True, text=True, timeout=600)
     assert run.returncode == 1, run.stderr
-    for name in ("article.pdf", "notice.html", "guide.docx", "004.txt", "broken.docx", "figures.csv"):
+    for name in ("article.pdf", "notice.html", "guide.docx", "004.txt", "broken.docx", "figures.csv", "guide.html"):
         assert name in run.stderr, name
-    assert "4 documents ingested" in run.stderr and "2 refused" in run.stderr
+    assert "4 documents ingested" in run.stderr and "3 refused" in run.stderr
+    assert re.search(r"guide\.html: document id 'guide' is already taken by \S*guide\.docx", run.stderr)
     assert re.search(r"article\.pdf \(pdf, [3-9] pages\)", run.stderr) and "notice.html (html)" in run.stderr
     assert re.search(r"broken\.docx: broken zip", run.stderr) and re.search(r"figures\.csv: unsupported kind", run.stderr)
 
