@@ -173,6 +173,23 @@ def test_docx_paragraphs_headings_tables_and_metadata(tmp_path):
     assert meta.issuer == "国家市场监督管理总局" and meta.issued == "2024-05-20"
 
 
+def test_docx_pages_where_the_file_marks_them():
+    from docx.enum.text import WD_BREAK
+    from docx.oxml import OxmlElement
+    d = docx.Document()
+    first = d.add_paragraph("第一页说明计量基准的作用。")
+    first.add_run().add_break(WD_BREAK.PAGE)                    # a hard break inside a paragraph
+    first.add_run("第二页讨论标准体系。")
+    d.add_page_break()
+    rendered = d.add_paragraph("第三页开头。").add_run("第四页由 Word 排版时分页。")
+    rendered._r.insert(0, OxmlElement("w:lastRenderedPageBreak"))   # what Word records when it saves
+    out = io.BytesIO()
+    d.save(out)
+    doc = read(out.getvalue(), "paged.docx")
+    assert [doc.page_at(doc.text.index(t)) for t in ("第一页", "第二页", "第三页", "第四页")] == [1, 2, 3, 4]
+    assert read(_docx_bytes(), "plain.docx").pages == []          # no marks: no pages, never guessed
+
+
 def test_files_of_other_kinds_or_broken_are_refused_with_the_reason(tmp_path):
     good = _docx_bytes()
     cases = {"broken.docx": (good[: len(good) // 2], "broken zip"),

@@ -1,5 +1,6 @@
 """Word (.docx): paragraphs and table rows in document order with python-docx; headings from the styles
-(``Title``, ``Heading N``), metadata from the core properties."""
+(``Title``, ``Heading N``), metadata from the core properties; pages where the file marks them (hard page
+breaks, and the page breaks Word records when it saves), else none."""
 from __future__ import annotations
 
 import io
@@ -8,6 +9,7 @@ import zipfile
 
 import docx
 from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml.ns import qn
 from docx.table import Table
 
 from ..reader import UnreadableInput
@@ -30,18 +32,19 @@ def read_docx(data: bytes, name: str) -> ReadText:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableInput(f"{name}: damaged Word document ({exc})") from None
-    parts, headings, props, n = [], [], {}, 0
+    parts, headings, props, breaks, n = [], [], {}, [], 0
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            rows = [" ".join(c.text.strip() for c in row.cells) for row in block.rows]
-            items = [(r, None) for r in rows]
+            items = [(" ".join(c.text.strip() for c in row.cells), None, []) for row in block.rows]
         else:
             style = block.style.name if block.style is not None else ""
             if style.lower() == "subtitle" and block.text.strip():
                 props.setdefault("subtitle", block.text.strip())
-            items = [(block.text, _level(style))]
-        for text, level in items:
-            text = text.strip()
+            items = [(block.text, _level(style), _page_breaks(block._p, len(block.text)))]
+        for raw, level, page_breaks in items:
+            text = raw.strip()
+            lead = len(raw) - len(raw.lstrip())
+            breaks += [n + min(max(b - lead, 0), len(text)) for b in page_breaks]
             if not text:
                 continue
             if level is not None:
@@ -57,6 +60,27 @@ def read_docx(data: bytes, name: str) -> ReadText:
         props["keywords"] = core.keywords.strip()
     if (core.language or "").strip():
         props["language"] = core.language.split("-")[0].lower()
+    starts = sorted({0, *(b for b in breaks if 0 < b < n)}) if breaks else []
     return ReadText("".join(parts), "docx",
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    None, [], headings, [], props)
+                    None, starts, headings, [], props)
+
+
+_TEXT_OF = {qn("w:tab"): 1, qn("w:ptab"): 1, qn("w:cr"): 1, qn("w:noBreakHyphen"): 1}
+
+
+def _page_breaks(p, length: int) -> list[int]:
+    """Offsets into the paragraph's text where a page starts: hard page breaks (``w:br w:type="page"``) and
+    the breaks Word recorded when it last laid the document out (``w:lastRenderedPageBreak``)."""
+    offsets, n = [], 0
+    for el in p.iter(qn("w:t"), qn("w:br"), qn("w:lastRenderedPageBreak"), *_TEXT_OF):
+        if el.tag == qn("w:t"):
+            n += len(el.text or "")
+        elif el.tag == qn("w:lastRenderedPageBreak") or (el.tag == qn("w:br") and el.get(qn("w:type")) == "page"):
+            if not offsets or offsets[-1] != n:
+                offsets.append(n)
+        else:
+            n += 1 if el.tag != qn("w:br") or el.get(qn("w:type")) in (None, "textWrapping") else 0
+    if n != length:   # text python-docx counts otherwise: the page starts with the paragraph
+        return [0] if offsets else []
+    return offsets
