@@ -76,6 +76,8 @@ def test_pdf_keeps_pages_and_drops_running_heads_footers_and_page_numbers(articl
     # a sentence of paragraph 24 is on the last page, one of paragraph 1 on the first
     assert doc.page_at(doc.text.index("第24段指出")) == len(doc.pages)
     assert doc.page_at(doc.text.index("第1段指出")) == 1
+    headings = [(doc.text[h.start:h.end].replace("\n", ""), h.level) for h in doc.headings]
+    assert headings == [(TITLE, 1)] + [(f"{n}、阶段性成效", 2) for n in "一二三四"]
 
 
 @needs_chromium
