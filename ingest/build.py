@@ -109,8 +109,10 @@ def _extracted(store_dir: Path) -> dict[str, tuple[str, str | None]]:
 
 
 def document_sentences(doc: SourceDocument) -> tuple[Normalized, list[Sentence]]:
-    """The normalised text of a document (its own running heads dropped too) and its sentences."""
-    normalized = normalize(doc.raw, running_head(doc.info.metadata))
+    """The normalised text of a document (its own running heads dropped too, its headings one line each)
+    and its sentences."""
+    headings = [(h.start, h.end) for h in doc.read.headings]
+    normalized = normalize(doc.raw, running_head(doc.info.metadata), headings)
     return normalized, split_sentences(normalized)
 
 

@@ -66,8 +66,9 @@ def test_pdf_keeps_pages_and_drops_running_heads_footers_and_page_numbers(articl
     assert RUNNING_HEAD in doc.furniture and FOOTER in doc.furniture
     assert any(re.search(r"\b1/\d+$", f) for f in doc.furniture)           # Chromium's page number
     assert RUNNING_HEAD not in doc.text and FOOTER not in doc.text and "file://" not in doc.text
-    sentences = split_sentences(normalize(doc.text))
-    assert len(sentences) > 80
+    sentences = split_sentences(normalize(doc.text, headings=[(h.start, h.end) for h in doc.headings]))
+    assert len(sentences) > 80 and sentences[0].text == TITLE                # the wrapped title is one sentence
+    assert sum(s.text == "一、阶段性成效" for s in sentences) == 1
     for s in sentences:
         assert re.sub(r"\s", "", doc.text[s.source_start:s.source_end]) == re.sub(r"\s", "", s.text)
         assert not re.search(r"质量技术评论|计量与标准|file:|\d+/\d+$", s.text), s.text
