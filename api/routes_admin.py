@@ -47,6 +47,9 @@ def require_token(request: Request) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
+_SUFFIX = {"text": ".txt", "pdf": ".pdf", "html": ".html", "docx": ".docx"}   # the file name the graph records
+
+
 def _extractor(request: Request):
     if getattr(request.app.state, "extractor", None) is None:
         from ..ingest.extract import Extractor
@@ -62,7 +65,7 @@ def _extractor(request: Request):
 async def ingest_document(request: Request, doc_id: str = PathParam(..., pattern=_DOC_ID)):
     data = await request.body()
     try:
-        read(data, f"{doc_id}.txt")   # the kind is told by content; .txt only names plain text
+        kind = read(data, f"{doc_id}.txt").kind   # told by content; .txt only names plain text
     except UnreadableInput as exc:
         raise HTTPException(422, str(exc)) from None
     settings = request.app.state.settings
@@ -70,7 +73,7 @@ async def ingest_document(request: Request, doc_id: str = PathParam(..., pattern
 
     def run():
         with _build_lock, tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"{doc_id}.txt"
+            path = Path(tmp) / f"{doc_id}{_SUFFIX[kind]}"
             path.write_bytes(data)
             return build([path], settings.store, extractor=extractor, progress=lambda msg: None)
 

@@ -1,9 +1,11 @@
 """Build the canonical store: files → sentences → mentions → entities and facts → quads → a new generation.
 
 One sentence can be followed from file to triple: :func:`read_document`
-decodes and normalises a file, :func:`document_quads` runs the extractor over
-its sentences, links mentions, reads relations, places the document's products
-in GB/T 4754 and writes the document graph.
+reads a file with the reader its bytes call for (:mod:`.readers`) and its
+metadata (:mod:`.metadata`), :func:`document_sentences` normalises it and
+splits it into sentences, :func:`document_quads` runs the extractor over them,
+links mentions, reads relations, places the document's products in GB/T 4754
+and writes the document graph.
 :func:`build` writes a new store generation (the previous documents, minus the
 ones ingested again, plus the new ones, the ontology and the reference
 schemes) and publishes it atomically: a failed build leaves the live graph as
