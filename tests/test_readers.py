@@ -196,22 +196,27 @@ def test_docx_pages_where_the_file_marks_them():
 def test_files_of_other_kinds_or_broken_are_refused_with_the_reason(tmp_path):
     good = _docx_bytes()
     cases = {"broken.docx": (good[: len(good) // 2], "broken zip"),
-             "archive.zip": (_zip_without_word(), "not a Word document"),
+             "archive.zip": (_zip_of({"readme.txt": "hello"}), "not a Word document"),
              "legacy.doc": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600), "legacy Office"),
              "table.csv": ("指标,目标\n合格率,94%\n".encode(), "unsupported kind (.csv"),
              "fake.pdf": ("这不是PDF".encode(), "not a PDF"),
-             "picture.txt": (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG image")}
+             "picture.txt": (b"\x89PNG\r\n\x1a\n" + bytes(100), "PNG image"),
+             "garbled.docx": (_zip_of({"word/document.xml": "<w:document>not xml", "[Content_Types].xml": "<"}),
+                              "malformed docx file"),
+             "menu.html": (b"<html><body><nav><a href='/'>\xe9\xa6\x96\xe9\xa1\xb5</a></nav></body></html>",
+                           "without main content")}
     for name, (data, reason) in cases.items():
         with pytest.raises(UnreadableInput) as err:
             read(data, name)
         assert name in str(err.value) and reason in str(err.value), err.value
 
 
-def _zip_without_word() -> bytes:
+def _zip_of(files: dict[str, str]) -> bytes:
     import zipfile
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w") as z:
-        z.writestr("readme.txt", "hello")
+        for name, text in files.items():
+            z.writestr(name, text)
     return out.getvalue()
 
 

@@ -97,19 +97,25 @@ def sniff(data: bytes, name: str) -> str:
 
 
 def read(data: bytes, name: str) -> ReadText:
-    """Read ``data`` (the bytes of the file ``name``) with the reader its content calls for."""
+    """Read ``data`` (the bytes of the file ``name``) with the reader its content calls for; raises
+    UnreadableInput naming the file, also when a format library fails on a malformed file."""
     kind = sniff(data, name)
-    if kind == "pdf":
-        from .pdf import read_pdf
-        return read_pdf(data, name)
-    if kind == "docx":
-        from .docx import read_docx
-        return read_docx(data, name)
-    decoded = decode(data, name)
-    if kind == "html":
-        from .html import read_html
-        return read_html(decoded, name)
-    return ReadText(decoded.text, "text", "text/plain", decoded.encoding)
+    try:
+        if kind == "pdf":
+            from .pdf import read_pdf
+            return read_pdf(data, name)
+        if kind == "docx":
+            from .docx import read_docx
+            return read_docx(data, name)
+        decoded = decode(data, name)
+        if kind == "html":
+            from .html import read_html
+            return read_html(decoded, name)
+        return ReadText(decoded.text, "text", "text/plain", decoded.encoding)
+    except UnreadableInput:
+        raise
+    except Exception as exc:   # the parsers raise their own errors on malformed files: refuse this file only
+        raise UnreadableInput(f"{name}: malformed {kind} file ({type(exc).__name__}: {exc})") from None
 
 
 _LIBRARIES = ("pypdfium2", "trafilatura", "python-docx")

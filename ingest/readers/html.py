@@ -70,9 +70,7 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
     markup = decoded.text
     xml = trafilatura.extract(markup, output_format="xml", include_tables=True, include_comments=False,
                               include_links=False, with_metadata=True)
-    if not xml:
-        raise UnreadableInput(f"{name}: HTML without main content (navigation only, or empty)")
-    root = lxml.etree.fromstring(xml.encode("utf-8"))
+    root = lxml.etree.fromstring(xml.encode("utf-8")) if xml else lxml.etree.Element("doc")
     parts, headings, n = [], [], 0
 
     def block(text: str, level: int | None = None) -> None:
@@ -93,6 +91,8 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
             block(" ".join(_clean("".join(c.itertext())) for c in el))
         elif el.getparent() is None or el.getparent().tag not in ("item", "cell", "quote"):
             block("".join(el.itertext()))
+    if not parts:
+        raise UnreadableInput(f"{name}: HTML without main content (navigation only, or empty)")
     props = _page_properties(markup)
     found = trafilatura.extract_metadata(markup)
     if found is not None:
