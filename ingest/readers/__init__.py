@@ -89,7 +89,7 @@ def sniff(data: bytes, name: str) -> str:
         raise UnreadableInput(f"{name}: named .pdf but not a PDF (no %PDF- header)")
     if suffix == ".docx":
         raise UnreadableInput(f"{name}: named .docx but not a Word document (not a zip container)")
-    if _MARKUP.match(data[:4096].decode("utf-8", "ignore").lstrip("\ufeff").encode()) or suffix in HTML_SUFFIXES:
+    if _MARKUP.match(data[:4096].removeprefix(b"\xef\xbb\xbf")) or suffix in HTML_SUFFIXES:
         return "html"
     if suffix in TEXT_SUFFIXES or not suffix:
         return "text"
