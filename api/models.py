@@ -79,8 +79,9 @@ class Evidence(_Model):
     document_id: str | None = None
     document_title: str | None = None
     text: str
-    source_start: int | None = Field(None, description="offset of the sentence in the original file")
+    source_start: int | None = Field(None, description="offset of the sentence in the text read from the file")
     source_end: int | None = None
+    page: int | None = Field(None, description="the page of a paged source (PDF) the sentence starts on")
     span_start: int | None = Field(None, description="start of the supporting clause in the sentence")
     span_end: int | None = None
     mentions: list[MentionSpan] = []
@@ -243,11 +244,34 @@ class IndustryDetail(EntityDetail):
     products: list[ProductLink]
 
 
+class Author(_Model):
+    name: str
+    affiliations: list[str] = []
+
+
 class DocumentSummary(_Model):
+    """A source document with what it states of itself; a field the document does not state is absent (null)."""
     id: str | None
     iri: str
     doc_id: str
-    title: str | None = None
+    title: str | None = Field(None, description="the document's own title (dcterms:title), never body text")
+    subtitle: str | None = None
+    authors: list[Author] = []
+    affiliations: list[str] = []
+    issuer: str | None = Field(None, description="issuing body (dcterms:publisher)")
+    number: str | None = Field(None, description="document number, e.g. 国发〔2023〕5号 (bibo:number)")
+    issued: str | None = Field(None, description="date or year of issue (dcterms:issued)")
+    received: str | None = Field(None, description="收稿日期 (dcterms:dateSubmitted)")
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    page_start: str | None = None
+    page_end: str | None = None
+    page_count: int | None = None
+    source_url: str | None = Field(None, description="where the document is published: an HTML page's canonical link (bibo:uri)")
+    language: str | None = None
+    keywords: list[str] = []
+    format: str | None = Field(None, description="media type of the file read (dcterms:format)")
     source: str | None = None
     sha256: str | None = None
     encoding: str | None = None

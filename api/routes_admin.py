@@ -16,7 +16,8 @@ from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel
 
 from ..ingest.build import build, remove
-from ..ingest.reader import UnreadableInput, decode
+from ..ingest.reader import UnreadableInput
+from ..ingest.readers import read
 from ..queries.store import StoreBusy
 from .deps import ERRORS
 
@@ -46,6 +47,9 @@ def require_token(request: Request) -> None:
                             headers={"WWW-Authenticate": "Bearer"})
 
 
+_SUFFIX = {"text": ".txt", "pdf": ".pdf", "html": ".html", "docx": ".docx"}   # the file name the graph records
+
+
 def _extractor(request: Request):
     if getattr(request.app.state, "extractor", None) is None:
         from ..ingest.extract import Extractor
@@ -56,11 +60,12 @@ def _extractor(request: Request):
 @router.put("/documents/{doc_id}", response_model=Ingested, dependencies=[Depends(require_token)],
             responses={**ERRORS, 401: {"description": "missing or wrong token"}, 403: {"description": "writes disabled"},
                        413: {"description": "request too large"}},
-            summary="Ingest (or replace) a document; the body is its text in UTF-8, UTF-16 or GB18030")
+            summary="Ingest (or replace) a document; the body is the file: text (UTF-8, UTF-16, GB18030), PDF, HTML "
+                    "or Word (.docx), told apart by content")
 async def ingest_document(request: Request, doc_id: str = PathParam(..., pattern=_DOC_ID)):
     data = await request.body()
     try:
-        decode(data, doc_id)
+        kind = read(data, f"{doc_id}.txt").kind   # told by content; .txt only names plain text
     except UnreadableInput as exc:
         raise HTTPException(422, str(exc)) from None
     settings = request.app.state.settings
@@ -68,7 +73,7 @@ async def ingest_document(request: Request, doc_id: str = PathParam(..., pattern
 
     def run():
         with _build_lock, tempfile.TemporaryDirectory() as tmp:
-            path = Path(tmp) / f"{doc_id}.txt"
+            path = Path(tmp) / f"{doc_id}{_SUFFIX[kind]}"
             path.write_bytes(data)
             return build([path], settings.store, extractor=extractor, progress=lambda msg: None)
 

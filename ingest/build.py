@@ -1,9 +1,11 @@
 """Build the canonical store: files → sentences → mentions → entities and facts → quads → a new generation.
 
 One sentence can be followed from file to triple: :func:`read_document`
-decodes and normalises a file, :func:`document_quads` runs the extractor over
-its sentences, links mentions, reads relations, places the document's products
-in GB/T 4754 and writes the document graph.
+reads a file with the reader its bytes call for (:mod:`.readers`) and its
+metadata (:mod:`.metadata`), :func:`document_sentences` normalises it and
+splits it into sentences, :func:`document_quads` runs the extractor over them,
+links mentions, reads relations, places the document's products in GB/T 4754
+and writes the document graph.
 :func:`build` writes a new store generation (the previous documents, minus the
 ones ingested again, plus the new ones, the ontology and the reference
 schemes) and publishes it atomically: a failed build leaves the live graph as
@@ -25,15 +27,15 @@ from ..ontology import iri, reference, vocab
 from ..ontology.namespaces import DCT
 from ..queries import store as stores
 from .link import Linker
-from .normalize import normalize
+from .normalize import Normalized, normalize
 from .place import place
-from .reader import UnreadableInput, decode
+from .metadata import extract as extract_metadata, running_head
+from .reader import UnreadableInput
+from .readers import ReadText, read
 from .relate import Mention, relate
 from .runners import Job, extract_all
-from .sentences import split_sentences
+from .sentences import Sentence, split_sentences
 from .to_rdf import DocumentInfo, DocumentWriter, SentenceRecord, sha256
-
-TEXT_SUFFIXES = {".txt", ".text", ".md"}
 
 
 @dataclass
@@ -51,11 +53,13 @@ class BuildReport:
 
 
 def collect(paths: Iterable[Path]) -> list[Path]:
-    """Files named by ``paths`` (folders are searched for text files), in a stable order."""
+    """Files named by ``paths``, in a stable order: a folder gives every file under it except hidden ones
+    (``.name``); a file of a kind no reader takes is refused by name when it is read, never skipped."""
     files = []
     for path in map(Path, paths):
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES))
+            files.extend(sorted(p for p in path.rglob("*") if p.is_file()
+                                and not any(part.startswith(".") for part in p.relative_to(path).parts)))
         else:
             files.append(path)
     return files
@@ -68,7 +72,12 @@ def document_id(path: Path) -> str:
 @dataclass(frozen=True)
 class SourceDocument:
     info: DocumentInfo
-    raw: str
+    read: ReadText
+
+    @property
+    def raw(self) -> str:
+        """The text the reader extracted: sentence offsets point into it."""
+        return self.read.text
 
 
 def read_bytes(path: Path) -> bytes:
@@ -79,13 +88,14 @@ def read_bytes(path: Path) -> bytes:
 
 
 def read_document(path: Path, doc_id: str | None = None, extractor_version: str | None = None) -> SourceDocument:
-    """Decode a file (raises UnreadableInput naming it) and describe it."""
+    """Read a file with the reader its content calls for (raises UnreadableInput naming it) and describe it."""
     data = read_bytes(path)
-    decoded = decode(data, str(path))
-    title = next((line.strip() for line in decoded.text.splitlines() if line.strip()), "")[:120]
-    info = DocumentInfo(doc_id or document_id(Path(path)), title or Path(path).stem, Path(path).name,
-                        sha256(data), decoded.encoding, extractor_version)
-    return SourceDocument(info, decoded.text)
+    doc = read(data, str(path))
+    if not doc.text.strip():
+        raise UnreadableInput(f"{path}: no text in this {doc.kind} file")
+    info = DocumentInfo(doc_id or document_id(Path(path)), Path(path).name, sha256(data), doc.media_type,
+                        extract_metadata(doc), doc.encoding, extractor_version)
+    return SourceDocument(info, doc)
 
 
 def _extracted(store_dir: Path) -> dict[str, tuple[str, str | None]]:
@@ -100,10 +110,17 @@ def _extracted(store_dir: Path) -> dict[str, tuple[str, str | None]]:
     return {r["id"].value: (r["sha"].value, r["version"].value if r["version"] is not None else None) for r in rows}
 
 
+def document_sentences(doc: SourceDocument) -> tuple[Normalized, list[Sentence]]:
+    """The normalised text of a document (its own running heads dropped too, its headings one line each)
+    and its sentences."""
+    headings = [(h.start, h.end) for h in doc.read.headings]
+    normalized = normalize(doc.raw, running_head(doc.info.metadata), headings)
+    return normalized, split_sentences(normalized)
+
+
 def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
     """All quads of one document graph."""
-    normalized = normalize(doc.raw)
-    sentences = split_sentences(normalized)
+    normalized, sentences = document_sentences(doc)
     linker = Linker(normalized.text)
     writer = DocumentWriter(doc.info)
     yield from writer.header()
@@ -117,7 +134,7 @@ def document_quads(doc: SourceDocument, extractor) -> Iterator[ox.Quad]:
             mentions.append(Mention(e["start"], e["end"], e["label"], e["text"], entity))
             spans.append(normalized.source_span(sentence.start + e["start"], sentence.start + e["end"]))
         record = SentenceRecord(sentence.index, sentence.text, sentence.source_start, sentence.source_end,
-                                mentions, spans,
+                                doc.read.page_at(sentence.source_start), mentions, spans,
                                 relate(sentence.text, mentions, annotation["facts"], annotation["relations"]))
         yield from writer.sentence(record)
     yield from writer.placements(place(list(writer.products.values()), writer.stated_industries))
@@ -176,11 +193,17 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
         report.quads = len(store)
 
     jobs: list[Job] = []
+    first_of: dict[str, Path] = {}   # doc id -> the file that has it in this build
     for path in files:
         doc_id = doc_ids(path) if doc_ids else document_id(Path(path))
+        if doc_id in first_of:   # report.pdf beside report.docx: the second is refused, the others land
+            error = (f"{path}: document id {doc_id!r} is already taken by {first_of[doc_id]} in this build; "
+                     "rename one of them")
+            report.failed.append((str(path), error))
+            say(f"refused {error}")
+            continue
+        first_of[doc_id] = Path(path)
         graph = iri.graph("doc", doc_id)
-        if graph in written:
-            raise ValueError(f"{path}: document id {doc_id!r} given twice in one build")
         written.add(graph)
         try:
             if doc_id in known and known[doc_id] == (sha256(read_bytes(path)), version):  # read only to compare
@@ -201,13 +224,13 @@ def build(paths: Iterable[Path], store_dir: Path, *, extractor=None, fresh: bool
             if done.error is not None:
                 report.failed.append((done.job.path, done.error))
                 written.discard(iri.graph("doc", done.job.doc_id))
-                say(f"[{n}/{len(jobs)}] skipped {done.error}")
+                say(f"[{n}/{len(jobs)}] refused {done.error}")
                 continue
             store.bulk_extend(done.quads)
             report.ingested.append(done.job.doc_id)
             chars += done.chars
             elapsed = time.perf_counter() - started
-            say(f"[{n}/{len(jobs)}] {name}: {len(done.quads)} quads; {n} documents in {elapsed:.1f} s, "
+            say(f"[{n}/{len(jobs)}] {name} ({done.read_as}): {len(done.quads)} quads; {n} documents in {elapsed:.1f} s, "
                 f"{chars / max(elapsed, 1e-9):,.0f} chars/s")
     report.generation = generation.name
     say(f"published {generation.name}: {report.quads} quads, {len(report.ingested)} documents ingested, "

@@ -299,13 +299,15 @@ class Extractor:
 
     @property
     def version(self) -> str:
-        """What the output depends on besides the text: the package version and the bytes of the models,
-        the vocabulary and the reference data (a changed one re-extracts every document)."""
+        """What the output depends on besides the file's bytes: the package version, the reading code
+        (readers, metadata, normaliser; see :func:`.readers.version`) and the bytes of the models, the
+        vocabulary and the reference data (a changed one re-extracts every document)."""
         if self._version is None:
             from nqikg import __version__
             from nqikg.ontology import ONTOLOGY_DIR
             from nqikg.ontology.reference import reference_dir
-            digest = hashlib.sha256(__version__.encode())
+            from .readers import version as reader_version
+            digest = hashlib.sha256(__version__.encode() + reader_version().encode())
             model = self.model_dir
             files = [model / "nqi_ner" / n for n in ("weights.npz", "tagger.json", "words.npz")]
             files += [model / "relations.json", *sorted(ONTOLOGY_DIR.glob("*.ttl")),

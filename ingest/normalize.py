@@ -8,7 +8,7 @@
   (the convention of the annotators' ``drop`` ranges); between two Latin
   characters it becomes one space;
 * a real break (after 。！？；：, after a short heading-like line, before a
-  line that starts a list item such as 一、 （二） 1. 第三条) becomes one "\\n",
+  line that starts a list item such as 一、 （二） 1. 第三条, or 摘要： 关键词：) becomes one "\\n",
   which the sentence splitter treats as a boundary.
 
 Characters are never rewritten (no width folding), so every character of the
@@ -21,6 +21,7 @@ import re
 from array import array
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import Sequence
 
 _FURNITURE = [
     re.compile(r"^\s*\d{1,4}\s*$"),                                        # page number
@@ -39,7 +40,8 @@ _TERMINAL = set("。！？；：!?;:…")
 _CLOSERS = set("”’」』）)】》")
 _ITEM_START = re.compile(  # used with .match(raw, pos): no "^"
     r"(第[一二三四五六七八九十百零〇\d]+[章节条款部分篇]|[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[）)]"
-    r"|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[-•●■◆▪]\s|\[\d+\])")
+    r"|\d{1,2}[、.．](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]|[-•●■◆▪]\s|\[\d+\]"
+    r"|(摘\s*要|关\s*键\s*词|Abstract|Key\s*words)\s*[:：])")   # an abstract or keyword line starts a block
 
 
 def is_cjk(ch: str) -> bool:
@@ -113,8 +115,12 @@ _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 _TABLE_ROW = re.compile(r"[\u4e00-\u9fff][ \t\u3000]+[\u4e00-\u9fff]")
 
 
-def normalize(raw: str) -> Normalized:
-    """Normalise ``raw`` (see the module docstring); never raises on odd input."""
+def normalize(raw: str, running_head: re.Pattern | None = None,
+              headings: Sequence[tuple[int, int]] = ()) -> Normalized:
+    """Normalise ``raw`` (see the module docstring); never raises on odd input. Lines that
+    ``running_head`` matches (the document's own running heads, see :func:`.metadata.running_head`)
+    go with the page furniture; a heading a reader found (``(start, end)`` in ``raw``) is one line of
+    its own, even when it wraps."""
     if not raw:
         return Normalized("", 0)
     lines = []  # (core_start, core_end) in raw, after stripping whitespace
@@ -127,12 +133,18 @@ def normalize(raw: str) -> Normalized:
         if not core:
             lines.append(None)  # blank line
             continue
-        if is_furniture(core):
+        if is_furniture(core) or (running_head is not None and running_head.fullmatch(core)):
             continue
         lines.append((s + lead, s + lead + len(core)))
     widths = sorted(e - s for x in lines if x for s, e in [x] if e - s >= 8)
     median = widths[len(widths) // 2] if widths else 40
     short = max(6, int(median * 0.6))
+
+    heading_starts = [h[0] for h in headings]
+
+    def heading_of(pos: int) -> int | None:
+        k = bisect_right(heading_starts, pos) - 1
+        return k if k >= 0 and pos < headings[k][1] else None
 
     b = _Builder()
     prev = None  # (start, end) of previous kept line
@@ -149,7 +161,11 @@ def normalize(raw: str) -> Normalized:
             ends_terminal = last in _TERMINAL or (last in _CLOSERS and last2 in _TERMINAL)
             heading_like = plen < short and last not in "，、,（(“‘《-"
             starts_item = bool(_ITEM_START.match(raw, s, min(e, s + 12)))
-            if ends_terminal or heading_like or starts_item:
+            in_heading, prev_heading = heading_of(s), heading_of(pe - 1)
+            if in_heading is not None and in_heading == prev_heading:
+                if not (is_cjk(a) or is_cjk(c)):
+                    b.add_sep(" ", pe)   # a wrapped heading: one line
+            elif ends_terminal or heading_like or starts_item or in_heading is not None or prev_heading is not None:
                 b.add_sep("\n", pe)
             elif _TABLE_ROW.search(raw, ps, pe) or _TABLE_ROW.search(raw, s, e):
                 b.add_sep(" ", pe)  # rows of a flattened table: cells stay apart (国际先进水平 | 数控机床)

@@ -35,21 +35,24 @@ class Job:
 
 @dataclass(frozen=True)
 class Extracted:
-    """A document's graph (``quads``), or why its file could not be read (``error``)."""
+    """A document's graph (``quads``) and what was read (``read_as``: "pdf, 9 pages"), or why its file
+    could not be read (``error``)."""
     job: Job
     quads: list[ox.Quad] | None
     error: str | None
     chars: int
+    read_as: str = ""
 
 
-def _extract(job: Job, extractor) -> tuple[list[ox.Quad] | None, str | None, int]:
+def _extract(job: Job, extractor) -> tuple[list[ox.Quad] | None, str | None, int, str]:
     from .build import document_quads, read_document
     from .reader import UnreadableInput
     try:
         doc = read_document(Path(job.path), job.doc_id, extractor_version=job.version)
     except UnreadableInput as exc:
-        return None, str(exc), 0
-    return list(document_quads(doc, extractor)), None, len(doc.raw)
+        return None, str(exc), 0, ""
+    read_as = doc.read.kind + (f", {len(doc.read.pages)} pages" if doc.read.pages else "")
+    return list(document_quads(doc, extractor)), None, len(doc.raw), read_as
 
 
 @lru_cache(maxsize=1)
@@ -58,16 +61,16 @@ def _worker_extractor():
     return Extractor.load()
 
 
-def extract_remote(job: Job) -> tuple[bytes | None, str | None, int]:
+def extract_remote(job: Job) -> tuple[bytes | None, str | None, int, str]:
     """The per-document step in a worker process: the document's graph as N-Quads."""
-    quads, error, chars = _extract(job, _worker_extractor())
-    return (ox.serialize(quads, format=NQUADS) if quads is not None else None), error, chars
+    quads, error, chars, read_as = _extract(job, _worker_extractor())
+    return (ox.serialize(quads, format=NQUADS) if quads is not None else None), error, chars, read_as
 
 
-def _received(job: Job, result: tuple[bytes | None, str | None, int]) -> Extracted:
-    data, error, chars = result
+def _received(job: Job, result: tuple[bytes | None, str | None, int, str]) -> Extracted:
+    data, error, chars, read_as = result
     quads = list(ox.parse(data, format=NQUADS)) if data is not None else None
-    return Extracted(job, quads, error, chars)
+    return Extracted(job, quads, error, chars, read_as)
 
 
 def extract_all(jobs: Iterable[Job], extractor, *, workers: int = 1, cluster=None) -> Iterator[Extracted]:

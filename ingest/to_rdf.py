@@ -13,10 +13,11 @@ import pyoxigraph as ox
 
 from ..ontology import iri, reference, vocab
 from .link import Entity
+from .metadata import Metadata
 from .place import ProductPlacement, StatedIndustry
 from .relate import Mention, SentenceGraph
 
-from ..ontology.namespaces import DCT, PROV, RDF, RDFS, SKOS, XSD
+from ..ontology.namespaces import BIBO, DCT, FABIO, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 N = ox.NamedNode
 PRODUCT = vocab.term("Product")
@@ -35,13 +36,23 @@ def _zh(text: str) -> ox.Literal:
     return ox.Literal(text, language="zh")
 
 
+def _tagged(text: str) -> ox.Literal:
+    """``text`` tagged zh when it holds Chinese characters, else en."""
+    return _zh(text) if any("\u4e00" <= ch <= "\u9fff" for ch in text) else ox.Literal(text, language="en")
+
+
+def _date(value: str) -> ox.Literal:
+    return ox.Literal(value, datatype=N(XSD + ("date" if len(value) == 10 else "gYear")))
+
+
 @dataclass(frozen=True)
 class DocumentInfo:
     doc_id: str
-    title: str
-    source: str
+    source: str                  # the file name
     sha256: str
-    encoding: str
+    media_type: str
+    metadata: Metadata
+    encoding: str | None = None  # of text and HTML input
     extractor_version: str | None = None
 
 
@@ -52,6 +63,7 @@ class SentenceRecord:
     text: str
     source_start: int
     source_end: int
+    page: int | None                      # 1-based page of paged input
     mentions: list[Mention]
     source_spans: list[tuple[int, int]]   # raw-file span of each mention
     graph: SentenceGraph
@@ -75,13 +87,63 @@ class DocumentWriter:
         i = self.info
         yield self._q(self.doc, N(RDF + "type"), _nqi("Document"))
         yield self._q(self.doc, N(DCT + "identifier"), ox.Literal(i.doc_id))
-        yield self._q(self.doc, N(DCT + "title"), _zh(i.title))
-        yield self._q(self.doc, N(RDFS + "label"), _zh(i.title))
+        yield self._q(self.doc, N(RDFS + "label"), _tagged(i.metadata.title or i.source))
         yield self._q(self.doc, N(DCT + "source"), ox.Literal(i.source))
+        yield self._q(self.doc, N(DCT + "format"), ox.Literal(i.media_type))
         yield self._q(self.doc, _nqi("sha256"), ox.Literal(i.sha256))
-        yield self._q(self.doc, _nqi("encoding"), ox.Literal(i.encoding))
+        if i.encoding:
+            yield self._q(self.doc, _nqi("encoding"), ox.Literal(i.encoding))
         if i.extractor_version:
             yield self._q(self.doc, _nqi("extractorVersion"), ox.Literal(i.extractor_version))
+        yield from self._metadata(i.metadata)
+
+    def _metadata(self, m: Metadata) -> Iterator[ox.Quad]:
+        """What the document states of itself, in DCTERMS, BIBO, FaBiO and FOAF terms (absent fields: nothing)."""
+        doc, lit = self.doc, ox.Literal
+        if m.title:
+            yield self._q(doc, N(DCT + "title"), _tagged(m.title))
+        if m.subtitle:
+            yield self._q(doc, N(FABIO + "hasSubtitle"), _tagged(m.subtitle))
+        affiliations = [N(iri.document_part(self.info.doc_id, "affiliation", k + 1)) for k in range(len(m.affiliations))]
+        for node, name in zip(affiliations, m.affiliations):
+            yield self._q(node, N(RDF + "type"), N(FOAF + "Organization"))
+            yield self._q(node, N(FOAF + "name"), _tagged(name))
+        for k, name in enumerate(m.authors):
+            person = N(iri.document_part(self.info.doc_id, "author", k + 1))
+            yield self._q(doc, N(DCT + "creator"), person)
+            yield self._q(person, N(RDF + "type"), N(FOAF + "Person"))
+            yield self._q(person, N(FOAF + "name"), _tagged(name))
+            for j in m.author_affiliations.get(k, []):
+                yield self._q(person, N(ORG + "memberOf"), affiliations[j])
+        if m.issuer:
+            issuer = N(iri.document_part(self.info.doc_id, "issuer", 1))
+            yield self._q(doc, N(DCT + "publisher"), issuer)
+            yield self._q(issuer, N(RDF + "type"), N(FOAF + "Organization"))
+            yield self._q(issuer, N(FOAF + "name"), _tagged(m.issuer))
+        if m.number:
+            yield self._q(doc, N(BIBO + "number"), lit(m.number))
+        if m.issued:
+            yield self._q(doc, N(DCT + "issued"), _date(m.issued))
+        if m.received:
+            yield self._q(doc, N(DCT + "dateSubmitted"), _date(m.received))
+        if m.journal:
+            journal = N(iri.entity("journal", m.journal))
+            yield self._q(doc, N(RDF + "type"), N(BIBO + "AcademicArticle"))
+            yield self._q(doc, N(DCT + "isPartOf"), journal)
+            yield self._q(journal, N(RDF + "type"), N(BIBO + "Journal"))
+            yield self._q(journal, N(DCT + "title"), _tagged(m.journal))
+        for prop, value in (("volume", m.volume), ("issue", m.issue), ("pageStart", m.first_page),
+                            ("pageEnd", m.last_page)):
+            if value:
+                yield self._q(doc, N(BIBO + prop), lit(value))
+        if m.page_count:
+            yield self._q(doc, N(BIBO + "numPages"), _int(m.page_count))
+        if m.url:
+            yield self._q(doc, N(BIBO + "uri"), lit(m.url, datatype=N(XSD + "anyURI")))
+        if m.language:
+            yield self._q(doc, N(DCT + "language"), lit(m.language))
+        for word in m.keywords:
+            yield self._q(doc, N(DCT + "subject"), _tagged(word))
 
     def sentence(self, rec: SentenceRecord) -> Iterator[ox.Quad]:
         s = N(iri.sentence(self.info.doc_id, rec.index))
@@ -91,6 +153,8 @@ class DocumentWriter:
         yield self._q(s, _nqi("text"), _zh(rec.text))
         yield self._q(s, _nqi("start"), _int(rec.source_start))
         yield self._q(s, _nqi("end"), _int(rec.source_end))
+        if rec.page is not None:
+            yield self._q(s, _nqi("page"), _int(rec.page))
         for m, (src_start, src_end) in zip(rec.mentions, rec.source_spans):
             yield from self._mention(s, rec.index, m, src_start, src_end)
         for r in rec.graph.relations:

@@ -56,6 +56,11 @@ def sentence(doc_id: str, index: int) -> str:
     return f"{document(doc_id)}/s/{index}"
 
 
+def document_part(doc_id: str, kind: str, n: int) -> str:
+    """IRI of the ``n``-th part of a kind the document states of itself (an author, an affiliation)."""
+    return f"{document(doc_id)}/{kind}/{n}"
+
+
 def mention(doc_id: str, index: int, start: int, end: int) -> str:
     return f"{sentence(doc_id, index)}/m/{start}-{end}"
 

@@ -9,7 +9,10 @@ SKOS = "http://www.w3.org/2004/02/skos/core#"
 PROV = "http://www.w3.org/ns/prov#"
 DCT = "http://purl.org/dc/terms/"
 ORG = "http://www.w3.org/ns/org#"
+FOAF = "http://xmlns.com/foaf/0.1/"
+BIBO = "http://purl.org/ontology/bibo/"
+FABIO = "http://purl.org/spar/fabio/"
 
 PREFIXES = {"nqi": NQI, "rdf": RDF, "rdfs": RDFS, "owl": OWL, "xsd": XSD, "skos": SKOS, "prov": PROV,
-            "dcterms": DCT, "org": ORG}
+            "dcterms": DCT, "org": ORG, "foaf": FOAF, "bibo": BIBO, "fabio": FABIO}
 SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())

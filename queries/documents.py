@@ -1,12 +1,15 @@
-"""Source documents: the list with counts, and one document with its entities, bottleneck claims and sentences."""
+"""Source documents: the list with counts and what each states of itself (title, authors, journal …), and one
+document with its entities, bottleneck claims and sentences."""
 from __future__ import annotations
 
 import pyoxigraph as ox
 
+from ..ontology.namespaces import BIBO, DCT, FABIO
+
 from .evidence import evidence
 from .identifiers import NotFound, id_of, iri_of, local
 from .label_index import LabelIndex, summary
-from .store_helpers import select, value_of
+from .store_helpers import iri_values, select, value_of
 
 
 def documents(store: ox.Store) -> list[dict]:
@@ -21,6 +24,7 @@ def documents(store: ox.Store) -> list[dict]:
         SELECT ?doc (COUNT(DISTINCT ?m) AS ?m) (COUNT(DISTINCT ?e) AS ?e) WHERE {
           ?doc a nqi:Document . ?s dcterms:isPartOf ?doc . ?m nqi:inSentence ?s . OPTIONAL { ?m nqi:denotes ?e } }
         GROUP BY ?doc""")}
+    stated = stated_metadata(store)
     out = []
     seen = set()
     for r in rows:
@@ -31,7 +35,47 @@ def documents(store: ox.Store) -> list[dict]:
         m, e = counts.get(d, (0, 0))
         out.append({"id": id_of(d), "iri": d, "doc_id": value_of(r["id"]) or local(d), "title": value_of(r["title"]),
                     "source": value_of(r["source"]), "sha256": value_of(r["sha"]), "encoding": value_of(r["enc"]),
-                    "sentence_count": int(r["sentences"].value), "mention_count": m, "entity_count": e})
+                    "sentence_count": int(r["sentences"].value), "mention_count": m, "entity_count": e,
+                    **stated.get(d, {})})
+    return out
+
+
+_STATED = {DCT + "format": "format", FABIO + "hasSubtitle": "subtitle", DCT + "issued": "issued",
+           DCT + "dateSubmitted": "received", BIBO + "number": "number", BIBO + "volume": "volume",
+           BIBO + "issue": "issue", BIBO + "pageStart": "page_start", BIBO + "pageEnd": "page_end",
+           BIBO + "numPages": "page_count", BIBO + "uri": "source_url", DCT + "language": "language"}
+
+
+def stated_metadata(store: ox.Store) -> dict[str, dict]:
+    """What each document states of itself (ingest/metadata.py): document IRI -> fields; absent ones absent."""
+    out: dict[str, dict] = {}
+    for r in select(store, f"""SELECT ?doc ?p ?o WHERE {{ ?doc a nqi:Document ; ?p ?o .
+                               VALUES ?p {{ {iri_values(_STATED)} dcterms:subject }} }}"""):
+        item = out.setdefault(r["doc"].value, {})
+        if r["p"].value == DCT + "subject":
+            item.setdefault("keywords", []).append(r["o"].value)
+        else:
+            item[_STATED[r["p"].value]] = int(r["o"].value) if r["p"].value == BIBO + "numPages" else r["o"].value
+    for r in select(store, """SELECT ?doc ?journal ?issuer WHERE { ?doc a nqi:Document .
+                              { ?doc dcterms:isPartOf ?j . ?j a bibo:Journal ; dcterms:title ?journal }
+                              UNION { ?doc dcterms:publisher ?o . ?o foaf:name ?issuer } }"""):
+        item = out.setdefault(r["doc"].value, {})
+        for key in ("journal", "issuer"):
+            if r[key] is not None:
+                item[key] = r[key].value
+    authors: dict[str, dict[str, dict]] = {}
+    for r in select(store, """SELECT ?doc ?a ?name ?aff WHERE { ?doc a nqi:Document ; dcterms:creator ?a .
+                              ?a foaf:name ?name OPTIONAL { ?a org:memberOf ?o . ?o foaf:name ?aff } }"""):
+        person = authors.setdefault(r["doc"].value, {}).setdefault(
+            r["a"].value, {"name": r["name"].value, "affiliations": []})
+        if r["aff"] is not None and r["aff"].value not in person["affiliations"]:
+            person["affiliations"].append(r["aff"].value)
+    for d, people in authors.items():
+        ordered = [people[a] for a in sorted(people, key=lambda a: int(a.rsplit("/", 1)[1]))]
+        out.setdefault(d, {})["authors"] = ordered
+        out[d]["affiliations"] = list(dict.fromkeys(x for p in ordered for x in p["affiliations"]))
+    for item in out.values():
+        item.get("keywords", []).sort()
     return out
 
 

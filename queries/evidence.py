@@ -13,7 +13,8 @@ from .store_helpers import int_of, iri_values, select, value_of
 
 def evidence(store: ox.Store, index: LabelIndex, sentences: Iterable[str],
              focus: Iterable[str] = (), spans: dict[str, tuple[int, int]] | None = None) -> dict[str, dict]:
-    """Evidence records of sentences: document, text, offsets in the source file, mentions in the sentence.
+    """Evidence records of sentences: document, text, offsets in the text read from the file, the page of
+    paged input, mentions in the sentence.
 
     ``focus`` entities have their mentions flagged (to highlight them); ``spans`` gives a supporting
     span per sentence (a statement's clause)."""
@@ -23,10 +24,10 @@ def evidence(store: ox.Store, index: LabelIndex, sentences: Iterable[str],
     for chunk in range(0, len(sentences), 300):
         part = sentences[chunk:chunk + 300]
         vals = iri_values(part)
-        for r in select(store, f"""SELECT ?s ?text ?start ?end ?idx ?doc ?docid ?title WHERE {{
+        for r in select(store, f"""SELECT ?s ?text ?start ?end ?idx ?page ?doc ?docid ?title WHERE {{
                  VALUES ?s {{ {vals} }}
                  ?s nqi:text ?text ; dcterms:isPartOf ?doc .
-                 OPTIONAL {{ ?s nqi:start ?start }} OPTIONAL {{ ?s nqi:end ?end }}
+                 OPTIONAL {{ ?s nqi:start ?start }} OPTIONAL {{ ?s nqi:end ?end }} OPTIONAL {{ ?s nqi:page ?page }}
                  OPTIONAL {{ ?s nqi:sentenceIndex ?idx }}
                  OPTIONAL {{ ?doc dcterms:identifier ?docid }} OPTIONAL {{ ?doc dcterms:title ?title }} }}"""):
             s = r["s"].value
@@ -35,7 +36,7 @@ def evidence(store: ox.Store, index: LabelIndex, sentences: Iterable[str],
             out[s] = {"sentence": id_of(s), "sentence_iri": s, "index": int_of(r["idx"]),
                       "document": id_of(r["doc"].value), "document_id": value_of(r["docid"]), "document_title": value_of(r["title"]),
                       "text": r["text"].value, "source_start": int_of(r["start"]), "source_end": int_of(r["end"]),
-                      "span_start": None, "span_end": None, "mentions": []}
+                      "page": int_of(r["page"]), "span_start": None, "span_end": None, "mentions": []}
         seen = set()
         for r in select(store, f"""SELECT ?s ?m ?surface ?label ?start ?end ?sstart ?send ?e WHERE {{
                  VALUES ?s {{ {vals} }}

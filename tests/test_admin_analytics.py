@@ -45,6 +45,12 @@ def test_writes_need_the_token_and_then_ingest_and_remove(store_copy, extractor)
         assert r.status_code == 200, r.text
         docs = client.get("/api/documents").json()
         assert "new_doc" in str(docs)
+        page = ("<!DOCTYPE html><html><head><title>计量通知</title></head><body><nav>首页 | 政策</nav><article>"
+                "<h1>关于开展计量服务的通知</h1><p>" + text + "</p></article></body></html>")
+        r = client.put("/api/admin/documents/web_doc", content=page.encode(), headers=auth)
+        assert r.status_code == 200, r.text
+        web = client.get("/api/documents/web_doc").json()
+        assert (web["title"], web["format"], web["source"]) == ("关于开展计量服务的通知", "text/html", "web_doc.html")
         binary = client.put("/api/admin/documents/bin_doc", content=bytes(range(256)) * 8, headers=auth)
         assert binary.status_code == 422 and "binary" in binary.json()["detail"]
         assert client.put("/api/admin/documents/bad id!", content=b"x", headers=auth).status_code in (404, 422)

@@ -159,11 +159,16 @@ def test_entity_detail_samr(client):
     check_evidence(d["evidence"], focus_id=d["id"])
 
 
+CORPUS_TITLES = {"000": None, "001": "供给侧结构性改革中的制造业质量升级", "002": "我国优质制造建设十年成效与未来发展展望",
+                 "003": None, "004": None}
+
+
 def check_evidence(evidence: list[dict], focus_id: str | None = None) -> None:
     """Each evidence sentence: its document, its offsets in the source file, the mention offsets in it."""
     corpus = shared_dir() / "corpus"
     for ev in evidence:
-        assert ev["document_id"] and ev["document_title"] and ev["url"] and ev["document_url"]
+        assert ev["document_id"] and ev["url"] and ev["document_url"]
+        assert ev["document_title"] == CORPUS_TITLES[ev["document_id"][:3]]     # the document's own title, or none
         raw = (corpus / f"{ev['document_id']}.txt").read_text(encoding="utf-8")
         assert 0 <= ev["source_start"] < ev["source_end"] <= len(raw)
         text = ev["text"]
@@ -260,6 +265,14 @@ def test_documents(client):
     assert ids == sorted(p.stem for p in (shared_dir() / "corpus").glob("*.txt"))
     for d in data["items"]:
         assert d["sentence_count"] > 10 and d["mention_count"] > 10 and d["sha256"] and d["url"]
+        assert d["format"] == "text/plain" and d["language"] == "zh"
+    docs = {d["doc_id"][:3]: d for d in data["items"]}
+    assert {k: d["title"] for k, d in docs.items()} == CORPUS_TITLES
+    assert (docs["000"]["journal"], docs["000"]["issued"], docs["000"]["volume"], docs["000"]["issue"]) == (
+        "中国工程科学", "2022", "24", "2")
+    assert [a["name"] for a in docs["002"]["authors"]][:2] == ["林忠钦", "张纲"]
+    assert docs["002"]["authors"][1]["affiliations"] == ["国家市场监督管理总局"] and docs["002"]["received"] == "2025-12-28"
+    assert all(d["journal"] is None and d["authors"] == [] for k, d in docs.items() if k in ("001", "003", "004"))
     one = ok_json(client, f"/api/documents/{ids[0]}?limit=5&offset=5")
     assert one["doc_id"] == ids[0] and len(one["sentences"]) == 5
     assert [s["index"] for s in one["sentences"]] == sorted(s["index"] for s in one["sentences"])

@@ -5,6 +5,7 @@ import rdflib
 from rdflib.namespace import OWL, RDF, RDFS
 
 from nqikg.ontology import iri, vocab
+from nqikg.ontology.namespaces import BIBO
 from nqikg.queries.validate import validate_graph
 
 NQI = rdflib.Namespace(iri.NQI)
@@ -76,11 +77,22 @@ def _valid_instance_graph() -> rdflib.Graph:
     g.add((doc, RDF.type, NQI.Document))
     g.add((doc, rdflib.DCTERMS.identifier, rdflib.Literal("d1")))
     g.add((doc, rdflib.DCTERMS.title, rdflib.Literal("标题", lang="zh")))
+    g.add((doc, RDFS.label, rdflib.Literal("标题", lang="zh")))
+    g.add((doc, rdflib.DCTERMS.format, rdflib.Literal("application/pdf")))
     g.add((doc, NQI.sha256, rdflib.Literal("0" * 64)))
+    author, journal = rdflib.URIRef("http://x/id/doc/d1/author/1"), rdflib.URIRef("http://x/id/journal/刊")
+    g.add((doc, rdflib.DCTERMS.creator, author))
+    g.add((author, RDF.type, rdflib.FOAF.Person))
+    g.add((author, rdflib.FOAF.name, rdflib.Literal("林忠钦", lang="zh")))
+    g.add((doc, rdflib.DCTERMS.isPartOf, journal))
+    g.add((journal, RDF.type, rdflib.URIRef(BIBO + "Journal")))
+    g.add((journal, rdflib.DCTERMS.title, rdflib.Literal("中国工程科学", lang="zh")))
+    g.add((doc, rdflib.URIRef(BIBO + "volume"), rdflib.Literal("24")))
+    g.add((doc, rdflib.DCTERMS.issued, rdflib.Literal("2022", datatype=rdflib.XSD.gYear)))
     g.add((s, RDF.type, NQI.Sentence))
     g.add((s, rdflib.DCTERMS.isPartOf, doc))
     g.add((s, NQI.text, rdflib.Literal("数控机床平均故障间隔时间900 h", lang="zh")))
-    for p, v in ((NQI.sentenceIndex, 0), (NQI.start, 0), (NQI.end, 20)):
+    for p, v in ((NQI.sentenceIndex, 0), (NQI.start, 0), (NQI.end, 20), (NQI.page, 3)):
         g.add((s, p, rdflib.Literal(v, datatype=XSD.integer)))
     g.add((m, RDF.type, NQI.Mention))
     g.add((m, NQI.inSentence, s))
@@ -119,5 +131,22 @@ def test_shapes_accept_a_valid_graph_and_catch_broken_ones():
     assert not validate_graph(unsupported_bottleneck)[0]
 
     orphan_sentence = _valid_instance_graph()
-    orphan_sentence.remove((None, rdflib.DCTERMS.isPartOf, None))
+    orphan_sentence.remove((rdflib.URIRef("http://x/id/doc/d1/s/0"), rdflib.DCTERMS.isPartOf, None))
     assert not validate_graph(orphan_sentence)[0]
+
+    doc = rdflib.URIRef("http://x/id/doc/d1")
+    two_titles = _valid_instance_graph()
+    two_titles.add((doc, rdflib.DCTERMS.title, rdflib.Literal("摘要：本文……", lang="zh")))
+    assert not validate_graph(two_titles)[0]
+
+    nameless_author = _valid_instance_graph()
+    nameless_author.remove((None, rdflib.FOAF.name, None))
+    assert not validate_graph(nameless_author)[0]
+
+    page_zero = _valid_instance_graph()
+    page_zero.set((rdflib.URIRef("http://x/id/doc/d1/s/0"), NQI.page, rdflib.Literal(0, datatype=rdflib.XSD.integer)))
+    assert not validate_graph(page_zero)[0]
+
+    volume_as_text = _valid_instance_graph()
+    volume_as_text.set((doc, rdflib.URIRef(BIBO + "volume"), rdflib.Literal("第二十四卷")))
+    assert not validate_graph(volume_as_text)[0]
