@@ -62,6 +62,31 @@ class ReadText:
         return bisect_right(self.pages, offset) if self.pages else None
 
 
+class Lines:
+    """The text a reader builds, one block per line, with the offsets of the headings among them."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.headings: list[Heading] = []
+        self.end = 0   # length of the text so far: the offset the next line starts at
+
+    def add(self, text: str, level: int | None = None, wraps: bool = False) -> None:
+        """Append ``text`` as one line, a heading when ``level`` is given; with ``wraps``, a heading right
+        after one of the same level continues it (a title wrapped over two lines is one heading)."""
+        if level is not None:
+            last = self.headings[-1] if self.headings else None
+            if wraps and last is not None and last.end == self.end - 1 and last.level == level:
+                self.headings[-1] = Heading(last.start, self.end + len(text), level)
+            else:
+                self.headings.append(Heading(self.end, self.end + len(text), level))
+        self.parts.append(text + "\n")
+        self.end += len(text) + 1
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+
 def split_names(value: str) -> list[str]:
     """The names of a container's author field (``张三, 李四；王五``)."""
     return [n for n in re.split(r"\s*[,，;；、]\s*", value.strip()) if n]

@@ -13,7 +13,7 @@ from docx.oxml.ns import qn
 from docx.table import Table
 
 from ..reader import UnreadableInput
-from . import Heading, ReadText, split_names
+from . import Lines, ReadText, split_names
 
 _HEADING = re.compile(r"^(heading|标题)\s*(\d)$", re.I)
 
@@ -32,7 +32,7 @@ def read_docx(data: bytes, name: str) -> ReadText:
         document = docx.Document(io.BytesIO(data))
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as exc:
         raise UnreadableInput(f"{name}: damaged Word document ({exc})") from None
-    parts, headings, props, breaks, n = [], [], {}, [], 0
+    out, props, breaks = Lines(), {}, []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             items = [(" ".join(c.text.strip() for c in row.cells), None, []) for row in block.rows]
@@ -44,13 +44,9 @@ def read_docx(data: bytes, name: str) -> ReadText:
         for raw, level, page_breaks in items:
             text = raw.strip()
             lead = len(raw) - len(raw.lstrip())
-            breaks += [n + min(max(b - lead, 0), len(text)) for b in page_breaks]
-            if not text:
-                continue
-            if level is not None:
-                headings.append(Heading(n, n + len(text), level))
-            parts.append(text + "\n")
-            n += len(text) + 1
+            breaks += [out.end + min(max(b - lead, 0), len(text)) for b in page_breaks]
+            if text:
+                out.add(text, level)
     core = document.core_properties
     if (core.title or "").strip():
         props["title"] = core.title.strip()
@@ -60,10 +56,10 @@ def read_docx(data: bytes, name: str) -> ReadText:
         props["keywords"] = core.keywords.strip()
     if (core.language or "").strip():
         props["language"] = core.language.split("-")[0].lower()
-    starts = sorted({0, *(b for b in breaks if 0 < b < n)}) if breaks else []
-    return ReadText("".join(parts), "docx",
+    starts = sorted({0, *(b for b in breaks if 0 < b < out.end)}) if breaks else []
+    return ReadText(out.text, "docx",
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-                    None, starts, headings, [], props)
+                    None, starts, out.headings, [], props)
 
 
 _TEXT_OF = {qn("w:tab"): 1, qn("w:ptab"): 1, qn("w:cr"): 1, qn("w:noBreakHyphen"): 1}

@@ -14,7 +14,7 @@ import lxml.html
 import trafilatura
 
 from ..reader import Decoded, UnreadableInput
-from . import Heading, ReadText, split_names
+from . import Lines, ReadText, split_names
 
 _SPACE = re.compile(r"\s+")
 # <meta name=...> of Chinese government sites and of Highwire (Google Scholar) citation tags
@@ -71,17 +71,12 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
     xml = trafilatura.extract(markup, output_format="xml", include_tables=True, include_comments=False,
                               include_links=False, with_metadata=True)
     root = lxml.etree.fromstring(xml.encode("utf-8")) if xml else lxml.etree.Element("doc")
-    parts, headings, n = [], [], 0
+    out = Lines()
 
     def block(text: str, level: int | None = None) -> None:
-        nonlocal n
         text = _clean(text)
-        if not text:
-            return
-        if level is not None:
-            headings.append(Heading(n, n + len(text), level))
-        parts.append(text + "\n")
-        n += len(text) + 1
+        if text:
+            out.add(text, level)
 
     main = root.find("main")
     for el in (main if main is not None else root).iter("head", "p", "item", "row", "quote"):
@@ -91,7 +86,7 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
             block(" ".join(_clean("".join(c.itertext())) for c in el))
         elif el.getparent() is None or el.getparent().tag not in ("item", "cell", "quote"):
             block("".join(el.itertext()))
-    if not parts:
+    if not out.parts:
         raise UnreadableInput(f"{name}: HTML without main content (navigation only, or empty)")
     props = _page_properties(markup)
     found = trafilatura.extract_metadata(markup)
@@ -103,4 +98,4 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
             props["authors"] = split_names(found.author)
         if found.sitename:
             props["site"] = found.sitename
-    return ReadText("".join(parts), "html", "text/html", decoded.encoding, [], headings, [], props)
+    return ReadText(out.text, "html", "text/html", decoded.encoding, [], out.headings, [], props)

@@ -21,7 +21,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from ..reader import UnreadableInput
-from . import Heading, ReadText, split_names
+from . import Lines, ReadText, split_names
 
 BAND = 0.12            # top and bottom share of the page height where running heads and footers sit
 HEADING_RATIO = 1.25   # a line this much larger than the median body line is a heading
@@ -72,21 +72,17 @@ def read_pdf(data: bytes, name: str) -> ReadText:
     body = median(sizes) if sizes else 0.0
     largest = max((s for lines in pages for _, _, s in lines), default=0.0)
 
-    parts, starts, headings, furniture, n = [], [], [], [], 0
+    out, starts, furniture = Lines(), [], []
     for lines in pages:
-        starts.append(n)
+        starts.append(out.end)
         for text, top, size in lines:
             if in_band[_shape(text)] > 1 or ((top < BAND or top > 1 - BAND) and _PAGE_NUMBER.match(text)):
                 furniture.append(text)
                 continue
+            level = None
             if body and size >= body * HEADING_RATIO and len(text) <= 80:
                 level = 1 if size >= largest * 0.95 else 2
-                if headings and headings[-1].end == n - 1 and headings[-1].level == level:   # a wrapped heading
-                    headings[-1] = Heading(headings[-1].start, n + len(text), level)
-                else:
-                    headings.append(Heading(n, n + len(text), level))
-            parts.append(text + "\n")
-            n += len(text) + 1
+            out.add(text, level, wraps=True)
     properties = {"page_count": len(pages)}
     if info.get("Title", "").strip():
         properties["title"] = info["Title"].strip()
@@ -94,4 +90,4 @@ def read_pdf(data: bytes, name: str) -> ReadText:
         properties["authors"] = split_names(info["Author"])
     if info.get("Keywords", "").strip():
         properties["keywords"] = info["Keywords"].strip()
-    return ReadText("".join(parts), "pdf", "application/pdf", None, starts, headings, furniture, properties)
+    return ReadText(out.text, "pdf", "application/pdf", None, starts, out.headings, furniture, properties)
