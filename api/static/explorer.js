@@ -62,15 +62,18 @@
       minZoom: 0.15, maxZoom: 3,
       style: [
         { selector: "node", style: {
-          "background-color": "data(colour)", label: "data(short)", "font-family": FONT, "font-size": 11,
-          color: "#1f2933", "text-valign": "bottom", "text-margin-y": 3, "min-zoomed-font-size": 7,
+          // hubs get larger labels, so a zoomed-out picture names them and hides the rest until zoomed in
+          "background-color": "data(colour)", label: "data(short)", "font-family": FONT,
+          "font-size": "mapData(degree, 0, 40, 10, 16)", color: "#1f2933", "text-valign": "bottom",
+          "text-margin-y": 3, "min-zoomed-font-size": 9,
           width: "mapData(degree, 0, 40, 14, 34)", height: "mapData(degree, 0, 40, 14, 34)",
           "text-background-color": "#fff", "text-background-opacity": 0.75, "text-background-padding": 1 } },
-        { selector: "node.centre", style: { "border-width": 4, "border-color": "#12355b", "font-size": 13,
-                                             "font-weight": 700 } },
+        { selector: "node.centre", style: { "border-width": 4, "border-color": "#12355b", "font-size": 14,
+                                             "font-weight": 700, "min-zoomed-font-size": 0 } },
         { selector: "node.expanded", style: { "border-width": 2, "border-color": "#52606d" } },
         { selector: "node.centre.expanded", style: { "border-width": 4, "border-color": "#12355b" } },
-        { selector: "node:selected", style: { "overlay-color": "#1d5fa8", "overlay-opacity": 0.25 } },
+        { selector: "node:selected", style: { "overlay-color": "#1d5fa8", "overlay-opacity": 0.25,
+                                              "min-zoomed-font-size": 0 } },
         { selector: "edge", style: {
           width: 1.6, "line-color": "#7b8794", "target-arrow-color": "#7b8794", "target-arrow-shape": "triangle",
           "arrow-scale": 0.8, "curve-style": "bezier", label: "data(label)", "font-family": FONT, "font-size": 9,
@@ -144,7 +147,7 @@
     if (visible.nodes().length < 2) { this.cy.fit(undefined, 40); done(); return; }
     const layout = visible.layout({
       name: "fcose", quality: "proof", randomize: !!fresh, animate: false, fit: true, padding: 30,
-      nodeRepulsion: () => 9000, idealEdgeLength: () => 90, edgeElasticity: () => 0.3, nodeSeparation: 80,
+      nodeRepulsion: () => 12000, idealEdgeLength: () => 90, edgeElasticity: () => 0.3, nodeSeparation: 80,
       packComponents: true,
     });
     layout.one("layoutstop", done);

@@ -89,18 +89,18 @@
   syncFormat();
 
   yasgui.on("queryBefore", () => { status.textContent = "运行中 running…"; app.dataset.state = "running"; });
-  yasgui.on("queryResponse", (_y, tab) => {
-    const results = tab.getYasr().results;
+  // YASGUI announces the response before YASR reads it: report once the results are drawn
+  yasgui.on("queryResponse", (_y, tab) => tab.getYasr().once("drawn", (yasr) => {
+    const results = yasr.results;
     const error = results && results.getError();
     if (error) {
-      status.textContent = `错误 error ${error.status || ""}`;
+      status.textContent = `错误 error ${error.status || ""} ${error.text || error.statusText || ""}`.slice(0, 300);
     } else if (results) {
-      const rows = results.getBindings ? (results.getBindings() || []).length : 0;
-      const type = results.getType ? results.getType() : "";
-      status.textContent = `${rows} 行 rows · ${type} · ${results.getResponseTime ? results.getResponseTime() : "?"} ms`;
+      const rows = (results.getBindings() || []).length;
+      status.textContent = `${rows} 行 rows · ${results.getType()} · ${results.getResponseTime()} ms`;
     }
     app.dataset.state = error ? "error" : "done";
-  });
+  }));
 
   // instance IRIs open their page on this server, whatever host the IRI base names
   document.getElementById("yasgui").addEventListener("click", (evt) => {
