@@ -9,6 +9,7 @@ call the same ``nqikg.queries`` functions as the REST API.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from pathlib import Path as FsPath
 from urllib.parse import quote
@@ -119,6 +120,7 @@ def vendor_notice(page: str) -> Markup:
                   f'({escape(", ".join(missing))}): {escape(assets.INSTALL_HINT)}</p>')
 
 
+@lru_cache(maxsize=1)
 def type_colours() -> dict[str, str]:
     """Colour of every entity type (local name), for the explorer's nodes."""
     return {name: colour(name) for name in sorted({local(c) for c in entity_types().values()} | {"Resource"})}

@@ -275,6 +275,17 @@ def test_sparql_page_runs_canned_queries_in_yasgui(server, browser, shots):
     Select(browser.find_element(By.ID, "result-format")).select_by_value("application/sparql-results+json")
     run_in_yasgui(browser)
 
+    # a numeric result (the first tab's example counts claims per product) as a chart of the results
+    browser.find_elements(By.CSS_SELECTOR, "#yasgui .tabsList .tab a")[0].click()
+    rows = run_in_yasgui(browser)
+    browser.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr .select_chart").click()
+    bars = WebDriverWait(browser, WAIT).until(
+        lambda d: d.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr-chart svg path[d*='Z']"))
+    assert len(bars) >= len(rows)
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr-chart svg text")]
+    assert "工业母机" in labels, labels
+    browser.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr .select_table").click()
+
     # an instance IRI in the table opens its page on this server
     link = browser.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr tbody td a[href*='/id/product/']")[0]
     target = link.get_attribute("href").split("/id/", 1)[1]

@@ -77,7 +77,10 @@
       } },
       xAxis: { type: "category", data: data.categories, name: "年份 / 对象", nameLocation: "middle", nameGap: 30,
                axisLabel: { fontFamily: FONT, interval: 0 } },
-      yAxis: { type: "value", scale: true, name: data.units.join(", "), axisLabel: { fontFamily: FONT } },
+      // values near each other (an index against its targets) get a fitted axis; a domestic-international
+      // comparison starts at zero, so the distance between the values reads true
+      yAxis: { type: "value", scale: !data.series.some((s) => s.scope === "international"),
+               name: data.units.join(", "), axisLabel: { fontFamily: FONT } },
       series: series,
     });
     chart.on("click", (d) => {

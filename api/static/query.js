@@ -34,7 +34,9 @@
       const vars = (r && r.getVariables && r.getVariables()) || [];
       const numeric = vars.filter((v) => rows.some((b) => b[v]) &&
         rows.every((b) => !b[v] || (b[v].type !== "uri" && b[v].value !== "" && isFinite(Number(b[v].value)))));
-      return { rows: rows, numeric: numeric, label: vars.find((v) => !numeric.includes(v)) };
+      const other = vars.filter((v) => !numeric.includes(v));     // a label column: literals first, else IRIs
+      return { rows: rows, numeric: numeric,
+               label: other.find((v) => rows.some((b) => b[v] && b[v].type === "literal")) || other[0] };
     }
     canHandleResults() { return typeof echarts !== "undefined" && this.columns().numeric.length > 0; }
     getIcon() { const i = document.createElement("span"); i.className = "yasr-chart-icon"; i.textContent = "▮▮"; return i; }
