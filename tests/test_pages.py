@@ -82,6 +82,12 @@ def console_errors(driver) -> list[str]:
     return [e["message"] for e in driver.get_log("browser") if e["level"] == "SEVERE"]
 
 
+def requested_elsewhere(driver, server: str) -> list[str]:
+    """URLs the page fetched from anywhere but this server (scripts, styles, XHR, fetch)."""
+    urls = driver.execute_script("return performance.getEntriesByType('resource').map((e) => e.name)")
+    return [u for u in urls if not u.startswith((server + "/", "blob:", "data:"))]
+
+
 def ready(driver, css: str):
     """The element once its script marked it ready (``data-state``), failing fast on an error state."""
     WebDriverWait(driver, WAIT).until(
@@ -286,6 +292,8 @@ def test_sparql_page_runs_canned_queries_in_yasgui(server, browser, shots):
     assert "工业母机" in labels, labels
     browser.find_element(By.CSS_SELECTOR, ".tabPanel.active .yasr .select_table").click()
 
+    assert not requested_elsewhere(browser, server)
+
     # an instance IRI in the table opens its page on this server
     link = browser.find_elements(By.CSS_SELECTOR, ".tabPanel.active .yasr tbody td a[href*='/id/product/']")[0]
     target = link.get_attribute("href").split("/id/", 1)[1]
@@ -369,6 +377,7 @@ def test_explorer_expands_on_click_and_shows_edge_evidence(server, browser, shot
     assert browser.execute_script("""return arguments[0].explorer.cy.nodes("[type = 'Industry']")
                                      .every((n) => n.hasClass('filtered'))""", explorer)
     assert not console_errors(browser), console_errors(browser)
+    assert not requested_elsewhere(browser, server)
 
 
 def test_explorer_layout_stays_readable_at_150_nodes(server, browser, shots):
@@ -409,6 +418,7 @@ def test_indicator_chart_points_link_to_evidence(server, browser, shots):
     assert all(li.find_elements(By.CSS_SELECTOR, "a.point-evidence[href^='/page/doc/']") for li in listed)
     screenshot(browser, shots, "11-indicator-chart")
     assert not console_errors(browser), console_errors(browser)
+    assert not requested_elsewhere(browser, server)
 
     # a click on a target point opens the sentence that states it
     browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", diamonds[0])
@@ -428,4 +438,29 @@ def test_entity_page_charts_domestic_beside_international(server, browser, shots
     assert scopes == {"domestic": "900", "international": "5000"}
     assert len(chart.find_elements(By.CSS_SELECTOR, ".chart-canvas svg path[transform^='matrix(']")) == 2
     screenshot(browser, shots, "12-product-charts")
+    assert not console_errors(browser), console_errors(browser)
+
+
+def test_sparql_editor_completes_the_projects_prefixes_and_terms(server, browser):
+    browser.get(server + "/query")
+    app = WebDriverWait(browser, WAIT).until(lambda d: d.find_element(By.ID, "sparql-app"))
+    WebDriverWait(browser, WAIT).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe_queryButton"))
+
+    def hints(text: str, line: int) -> list[str]:
+        """Type ``text`` at the start of ``line`` of a fresh tab's editor and ask for completion (Ctrl+Space)."""
+        browser.execute_script("""const y = arguments[0].yasgui.getTab().getYasqe();
+            y.replaceRange(arguments[1] + '\\n', {line: arguments[2], ch: 0});
+            y.setCursor({line: arguments[2], ch: arguments[1].length}); y.focus();""", app, text, line)
+        ActionChains(browser).key_down(Keys.CONTROL).send_keys(Keys.SPACE).key_up(Keys.CONTROL).perform()
+        return [h.text for h in WebDriverWait(browser, WAIT).until(
+            lambda d: d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li"))]
+
+    browser.execute_script("arguments[0].yasgui.addTab(true, {name: 'completion'})", app)
+    # a class in the example's WHERE clause (its last line but one closes it), then a prefix on top
+    body = browser.execute_script("return arguments[0].yasgui.getTab().getYasqe().lineCount()", app) - 2
+    assert {"nqi:BottleneckProduct", "nqi:BottleneckClaim"} <= set(hints("?x a nqi:Bottl", body))
+    ActionChains(browser).send_keys(Keys.ESCAPE).perform()
+    assert "nqi: <https://w3id.org/nqikg/ontology#>" in hints("PREFIX n", 0)
+    assert not requested_elsewhere(browser, server)     # completion comes from the page, not prefix.cc or LOV
+    browser.execute_script("arguments[0].yasgui.getTab().close()", app)
     assert not console_errors(browser), console_errors(browser)
