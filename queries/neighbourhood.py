@@ -68,6 +68,8 @@ def neighbourhood(store: ox.Store, index: LabelIndex, path: str, *, depth: int =
         for f, o in _co_mentioned(store, frontier, co_mentions):
             if _is_node(index, o):
                 found.append((min(f, o), CO_MENTION, max(f, o), o))
+        # when the limit cuts a ring, typed links win over co-mentions, then the most mentioned entities
+        found.sort(key=lambda x: (x[1] == CO_MENTION, -index.get(x[3]).mentions, x[3], x[1]))
         reached: list[str] = []
         for s, p, o, other in found:
             if wanted and (curie(p) if p != CO_MENTION else CO_MENTION) not in wanted:
@@ -92,7 +94,7 @@ def neighbourhood(store: ox.Store, index: LabelIndex, path: str, *, depth: int =
     degree = _degrees(store, index, list(nodes))
     node_items = [{**summary(index, n), "distance": d, "degree": degree.get(n, 0)}
                   for n, d in sorted(nodes.items(), key=lambda x: (x[1], x[0]))]
-    edge_items = [_edge_item(index, key, data) for key, data in edges.items()]
+    edge_items = [_edge_item(key, data) for key, data in edges.items()]
     edge_items.sort(key=lambda e: (e["property"], e["source"], e["target"]))
     return {"centre": id_of(centre), "depth": depth, "limit": limit, "truncated": truncated,
             "nodes": node_items, "edges": edge_items,
@@ -199,7 +201,7 @@ def _degrees(store: ox.Store, index: LabelIndex, values: list[str]) -> dict[str,
     return {k: len(v) for k, v in linked.items()}
 
 
-def _edge_item(index: LabelIndex, key: tuple[str, str, str], data: dict) -> dict:
+def _edge_item(key: tuple[str, str, str], data: dict) -> dict:
     s, p, o = key
     if p == CO_MENTION:
         zh, en = CO_MENTION_LABELS
