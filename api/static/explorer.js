@@ -65,7 +65,7 @@
           // hubs get larger labels, so a zoomed-out picture names them and hides the rest until zoomed in
           "background-color": "data(colour)", label: "data(short)", "font-family": FONT,
           "font-size": "mapData(degree, 0, 40, 10, 16)", color: "#1f2933", "text-valign": "bottom",
-          "text-margin-y": 3, "min-zoomed-font-size": 9,
+          "text-margin-y": 3, "min-zoomed-font-size": 12,
           width: "mapData(degree, 0, 40, 14, 34)", height: "mapData(degree, 0, 40, 14, 34)",
           "text-background-color": "#fff", "text-background-opacity": 0.75, "text-background-padding": 1 } },
         { selector: "node.centre", style: { "border-width": 4, "border-color": "#12355b", "font-size": 14,
