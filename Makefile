@@ -6,12 +6,18 @@ BIN     = $(VENV)/bin
 
 .PHONY: setup browser run test bench
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+# the pages' browser libraries (YASGUI, Cytoscape.js, ECharts), pinned by package-lock.json and served by the app
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
+	npm ci --ignore-scripts --no-audit --no-fund
 	touch $@
 
 # Debian's Chromium, ChromeDriver and a Chinese font for the page tests

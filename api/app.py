@@ -20,8 +20,9 @@ from starlette.middleware.cors import CORSMiddleware
 from .. import __version__
 from ..queries.identifiers import Moved, NotFound
 from ..queries.store import LiveStore, StoreNotFound
-from . import (routes_admin, routes_analytics, routes_cypher, routes_documents, routes_entities, routes_gaps,
-               routes_health, routes_linked_data, routes_pages, routes_sparql)
+from . import (assets, routes_admin, routes_analytics, routes_cypher, routes_documents, routes_entities,
+               routes_gaps, routes_graph, routes_health, routes_indicators, routes_linked_data, routes_pages,
+               routes_sparql)
 from .settings import Settings
 
 DRAIN_BYTES = 64 * 1024 * 1024   # an over-large body is read and dropped up to this, then the connection closes
@@ -30,8 +31,8 @@ STATIC = Path(__file__).resolve().parent / "static"
 
 # one router per group of routes; a router's own lifespan (the SPARQL worker pool, the Bolt server) is merged in
 ROUTERS = (routes_health.router, routes_sparql.router, routes_entities.router, routes_documents.router,
-           routes_gaps.router, routes_linked_data.router, routes_pages.router, routes_analytics.router,
-           routes_admin.router, routes_cypher.router)
+           routes_gaps.router, routes_indicators.router, routes_graph.router, routes_linked_data.router,
+           routes_pages.router, assets.router, routes_analytics.router, routes_admin.router, routes_cypher.router)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

@@ -399,3 +399,78 @@ class IndustryPlacements(_Model):
     name: str
     scheme: str
     classes: list[IndustryPlacement]
+
+
+class GraphNode(Link):
+    distance: int = Field(description="links from the centre entity")
+    degree: int = Field(description="entities it is linked to or named with in the whole graph; more than it "
+                                    "shows means expanding it adds nodes")
+
+
+class GraphEdge(_Model):
+    id: str = Field(description="source|property|target")
+    source: str = Field(description="id of the subject entity (of the first entity for a co-mention)")
+    target: str
+    predicate: str | None = Field(None, description="the property IRI (None for a co-mention)")
+    property: str = Field(description="CURIE of the property (nqi:supports …) or 'co-mention'")
+    label: str
+    label_en: str
+    provenance: str = Field(description="extracted (a reified statement with its sentences), inferred (a GB/T 4754 "
+                                        "placement by the industry classifier), reference (reference data such "
+                                        "as the GB/T 4754 hierarchy) or co-mention (named in the same sentences)")
+    cue: str | None = Field(None, description="the cue word of an extracted statement")
+    confidence: float | None = Field(None, description="the classifier's confidence")
+    evidence_total: int = Field(description="number of sentences behind the edge")
+    evidence: list[Evidence] = Field(description="the first sentences, with document, offsets and the supporting "
+                                                 "span of the statement")
+
+
+class Facet(_Model):
+    value: str
+    label: str
+    label_en: str | None = None
+    count: int
+
+
+class GraphNeighbourhood(_Model):
+    centre: str = Field(description="id of the entity the neighbourhood is around")
+    depth: int
+    limit: int
+    truncated: bool = Field(description="more entities were in reach than the node limit")
+    nodes: list[GraphNode] = Field(description="nearest first; the centre has distance 0")
+    edges: list[GraphEdge]
+    relation_types: list[Facet] = Field(description="edge properties present, with counts (for filters)")
+    entity_types: list[Facet] = Field(description="node types present, with counts (for filters)")
+
+
+class SeriesPoint(_Model):
+    observation: str | None = Field(description="id of the nqi:Observation")
+    x: str = Field(description="the category the chart puts the point at: its year, else its subject, else 未注明年份")
+    year: int | None = None
+    value: float
+    upper_value: float | None = Field(None, description="upper end of a range (1000~3000 h)")
+    value_text: str | None = Field(None, description="the value as written")
+    unit: str | None = None
+    kind: str = Field(description="reported or target")
+    scope: str | None = Field(None, description="domestic, international or None (unstated)")
+    subject: Ref | None = None
+    policy: Ref | None = Field(None, description="the policy that sets a target")
+    evidence: Evidence | None = Field(None, description="the sentence stating the value")
+
+
+class Series(_Model):
+    key: str = Field(description="kind/scope, e.g. target/domestic")
+    kind: str
+    scope: str | None = None
+    label: str
+    label_en: str
+    points: list[SeriesPoint]
+
+
+class IndicatorSeries(_Model):
+    indicator: Link
+    subject: Link | None = Field(None, description="the entity the series is restricted to, when asked")
+    categories: list[str] = Field(description="the x axis in order: years, then subjects of undated points")
+    units: list[str]
+    series: list[Series]
+    skipped: int = Field(description="observations without a numeric value (not drawn)")

@@ -1,36 +1,38 @@
-"""The web pages: search, entity / document / sentence pages, the gap heat map, a SPARQL editor.
+"""The web pages: search, entity / document / sentence pages, the graph explorer, the gap heat map, and
+YASGUI for SPARQL.
 
-Server-rendered Jinja2 templates (``api/templates``) with hand-written CSS and a
-little vanilla JS (``api/static``); nothing is loaded from the network. Pages
+Server-rendered Jinja2 templates (``api/templates``) with hand-written CSS and
+vanilla JS (``api/static``); the explorer (Cytoscape.js), the indicator charts
+(ECharts) and the SPARQL editor (YASGUI) use npm packages served from
+``node_modules`` (:mod:`.assets`); nothing is loaded from the network. Pages
 call the same ``nqikg.queries`` functions as the REST API.
 """
 from __future__ import annotations
 
+from functools import lru_cache
 from html import escape
 from pathlib import Path as FsPath
 from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
-from ..ontology.iri import NQI
-from ..queries import documents, entities, gaps, industries, linked_data
+from ..ontology.namespaces import PREFIXES
+from ..queries import canned, documents, entities, gaps, indicators, industries, linked_data
 from ..queries.identifiers import NotFound, curie, id_base, id_of, iri_of, local
 from ..queries.label_index import search
-from ..queries.terms import entity_types
-from . import graphsvg
+from ..queries.neighbourhood import MAX_DEPTH
+from ..queries.terms import entity_types, ontology_terms
+from . import assets
+from .colours import colour
 from .deps import Graph, graph
 from .models import DocumentDetail, EntityDetail, GapMatrix, IndustryDetail, page_url
 
 HERE = FsPath(__file__).resolve().parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))
 router = APIRouter(include_in_schema=False)
-
-PILLAR_CLASS = {"metrology": "MetrologyElement", "standardization": "StandardsElement",
-                "testing": "TestingElement", "certification": "CertificationElement"}
-
 
 # ---------------------------------------------------------------- template helpers
 
@@ -87,9 +89,8 @@ def highlight(ev: dict | object) -> Markup:
 
 templates.env.filters["highlight"] = highlight
 templates.env.filters["urlpath"] = lambda s: quote(s or "", safe="/")
-templates.env.globals["colour"] = graphsvg.colour
+templates.env.globals["colour"] = colour
 templates.env.globals["page_url"] = page_url
-templates.env.globals["PILLAR_CLASS"] = PILLAR_CLASS
 
 
 def render(request: Request, name: str, status_code: int = 200, **context) -> HTMLResponse:
@@ -100,22 +101,33 @@ def not_found_page(request: Request, message: str) -> HTMLResponse:
     return render(request, "not_found.html", status_code=404, message=message, title="未找到 Not found")
 
 
-def neighbourhood_svg(detail: EntityDetail) -> Markup:
-    edges = []
-    ranked = sorted(detail.relations, key=lambda g: (0 if g.predicate.startswith(NQI) else 1,))
-    for group in ranked:
-        for item in group.items:
-            edges.append(graphsvg.Edge(group.label, group.direction, item.label or item.iri, item.type, item.url))
-    if detail.pillar:
-        edges.append(graphsvg.Edge("所属支柱", "out", detail.pillar.label, PILLAR_CLASS.get(detail.pillar.id), None))
-    # fill the picture with the entities named in the same sentences (dashed edges)
-    shown = {e.url for e in edges}
-    for item in detail.co_mentions:
-        if len({e.url for e in edges}) >= 16:
-            break
-        if item.url not in shown:
-            edges.append(graphsvg.Edge(f"同句 ×{item.sentences}", "both", item.label or item.iri, item.type, item.url))
-    return Markup(graphsvg.render(detail.label, detail.type, edges))
+def vendor_tags(page: str, kind: str = "js") -> Markup:
+    """<script> (or <link rel=stylesheet>) tags of the libraries a page needs; none when any is missing."""
+    if assets.missing(page):
+        return Markup("")
+    files = [f for f in assets.PAGES[page] if f.endswith("." + kind)]
+    if kind == "css":
+        return Markup("".join(f'<link rel="stylesheet" href="/vendor/{f}">' for f in files))
+    return Markup("".join(f'<script src="/vendor/{f}"></script>' for f in files))
+
+
+def vendor_notice(page: str) -> Markup:
+    """A visible note naming the libraries a page lacks (empty when all are installed)."""
+    missing = assets.missing(page)
+    if not missing:
+        return Markup("")
+    return Markup(f'<p class="error assets-missing">此功能所需的库未安装 the libraries of this view are not installed '
+                  f'({escape(", ".join(missing))}): {escape(assets.INSTALL_HINT)}</p>')
+
+
+@lru_cache(maxsize=1)
+def type_colours() -> dict[str, str]:
+    """Colour of every entity type (local name), for the explorer's nodes."""
+    return {name: colour(name) for name in sorted({local(c) for c in entity_types().values()} | {"Resource"})}
+
+
+templates.env.globals.update(vendor_tags=vendor_tags, vendor_notice=vendor_notice, type_colours=type_colours,
+                             MAX_DEPTH=MAX_DEPTH)
 
 
 # ---------------------------------------------------------------- pages
@@ -162,7 +174,8 @@ def page(request: Request, path: str, offset: int = Query(0, ge=0, le=1_000_000)
         else:
             detail = EntityDetail.model_validate(entities.entity(g.store, g.index, path))
         return render(request, "entity.html", title=detail.label, detail=detail, industry=industry,
-                      svg=neighbourhood_svg(detail), data_path=quote(detail.id or "", safe="/"))
+                      charts=indicators.charts_for(g.store, g.index, detail.iri),
+                      data_path=quote(detail.id or "", safe="/"))
     except NotFound as exc:
         return not_found_page(request, str(exc))
 
@@ -194,6 +207,31 @@ def documents_page(request: Request, g: Graph = Depends(graph)):
     return render(request, "documents.html", title="来源文档 Documents", documents=documents.documents(g.store))
 
 
+@router.get("/explore", response_class=HTMLResponse)
+def explore_page(request: Request, id: str = Query("", max_length=300), q: str = Query("", max_length=200),
+                 depth: int = Query(1, ge=1, le=MAX_DEPTH), g: Graph = Depends(graph)):
+    """The graph explorer around the entity ``id``; ``q`` (a name) opens the best match of a search."""
+    if not id and q:
+        hits = search(g.index, q, limit=1)["items"]
+        if not hits:
+            return not_found_page(request, f"no entity matches {q!r}")
+        return RedirectResponse(f"/explore?id={quote(hits[0]['id'])}&depth={depth}", status_code=303)
+    if not id:
+        return render(request, "explore.html", title="图谱浏览 Explorer", entity=None, depth=depth)
+    try:
+        value = iri_of(id)
+    except NotFound as exc:
+        return not_found_page(request, str(exc))
+    entity = g.index.get(value)
+    if entity is None:
+        return not_found_page(request, f"no entity {id!r} in the graph")
+    return render(request, "explore.html", title=f"{entity.label} · 图谱浏览 Explorer", entity=entity, depth=depth)
+
+
 @router.get("/query", response_class=HTMLResponse)
 def query_page(request: Request):
-    return render(request, "query.html", title="SPARQL 查询 Query", base=id_base())
+    """YASGUI on /sparql with the project's prefixes, its classes and properties for completion, and the
+    canned queries as tabs."""
+    prefixes = {**PREFIXES, "id": id_base()}
+    return render(request, "query.html", title="SPARQL 查询 Query", base=id_base(), prefixes=prefixes,
+                  queries=canned.catalogue(), terms=ontology_terms())

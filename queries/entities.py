@@ -16,8 +16,6 @@ from .store_helpers import exists, int_of, select, value_of
 from .terms import most_specific, relation_label, term_label
 
 # properties handled elsewhere than in the relation groups of an entity
-
-
 _HIDDEN_OUT = {RDF + "type", NQI + "mentionedIn", NQI + "bottleneckEvidence", NQI + "gapEvidence",
                NQI + "setsTarget", NQI + "pillar"}
 _HIDDEN_IN = {NQI + "denotes", RDF + "subject", RDF + "object", NQI + "aboutProduct", NQI + "subject",

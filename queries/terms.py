@@ -15,10 +15,9 @@ PILLARS = ("metrology", "standardization", "testing", "certification")
 
 # node types that are provenance, not entities (never listed by search)
 NOT_ENTITIES = {NQI + "Sentence", NQI + "Mention", NQI + "Observation", NQI + "BottleneckClaim",
-                 NQI + "GapClaim", RDF + "Statement"}
+                NQI + "GapClaim", RDF + "Statement"}
 EXTRA_ENTITY_TYPES = {SKOS + "Concept": "Concept", SKOS + "ConceptScheme": "ConceptScheme",
-                       NQI + "Document": "Document"}
-
+                      NQI + "Document": "Document"}
 
 _EXTERNAL_LABELS = {
     SKOS + "broader": ("上位类", "broader"),
@@ -120,3 +119,14 @@ def most_specific(types: Iterable[str]) -> str:
         if t in types:
             return t
     return types[0] if types else RDFS + "Resource"
+
+
+@lru_cache(maxsize=1)
+def ontology_terms() -> dict[str, list[str]]:
+    """IRIs of the ontology's classes and properties (for completion in the SPARQL editor)."""
+    import rdflib
+    g = vocab.ontology()
+    kinds = {"classes": (rdflib.OWL.Class,),
+             "properties": (rdflib.OWL.ObjectProperty, rdflib.OWL.DatatypeProperty, rdflib.OWL.AnnotationProperty)}
+    return {name: sorted({str(s) for k in types for s in g.subjects(rdflib.RDF.type, k)
+                          if isinstance(s, rdflib.URIRef)}) for name, types in kinds.items()}

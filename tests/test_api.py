@@ -407,7 +407,9 @@ def test_entity_page_shows_highlighted_evidence_and_graph(client):
     assert len(marks) >= 3
     assert {m[2] for m in marks} <= {SAMR, "市场监管总局", "国家市场监管总局", "SAMR"}
     assert all(int(b) - int(a) == len(s) for a, b, s in marks)
-    assert '<svg class="neighbourhood"' in html and "</svg>" in html
+    # the neighbourhood is the graph explorer, its libraries served from this server
+    assert f'class="explorer" data-centre="org/{SAMR}"' in html
+    assert '<script src="/vendor/cytoscape.min.js"></script>' in html and "/static/explorer.js" in html
     for page in ["/", "/?q=" + quote("计量"), "/gaps", "/query", "/documents", "/page/gbt4754/36",
                  "/page/product/" + quote("工业母机")]:
         r = client.get(page)
@@ -419,7 +421,8 @@ def test_entity_page_shows_highlighted_evidence_and_graph(client):
 
 
 def test_pages_load_nothing_from_the_network(client):
-    for page in ["/", "/page/org/" + quote(SAMR), "/gaps", "/query"]:
+    for page in ["/", "/page/org/" + quote(SAMR), "/gaps", "/query", "/explore?id=" + quote("product/数控机床"),
+                 "/page/indicator/" + quote("制造业质量竞争力指数")]:
         html = client.get(page).text
         for ref in re.findall(r'(?:src|href)="([^"]+)"', html):
             assert not urlsplit(ref).netloc or ref.startswith(iris.base()), (page, ref)
@@ -446,6 +449,8 @@ ENDPOINTS = {
     "/api/documents": "DocumentList",
     "/api/documents/{doc_id}": "DocumentDetail",
     "/api/queries": "CannedQuery",
+    "/api/graph/neighbourhood": "GraphNeighbourhood",
+    "/api/indicators/{id}/series": "IndicatorSeries",
 }
 
 
@@ -497,3 +502,145 @@ def test_label_index_follows_new_generation(tmp_path):
         labels = {i["label"] for i in c.get("/api/entities?q=" + quote("检测中心")).json()["items"]}
         assert labels == {"甲检测中心", "乙检测中心"}
         assert c.get("/api/entities/" + quote("org/乙检测中心")).status_code == 200
+
+
+# ---------------------------------------------------------------- the explorer's neighbourhood
+
+def neighbourhood(client, entity: str, **params) -> dict:
+    query = "&".join(f"{k}={quote(str(v))}" for k, v in params.items())
+    return ok_json(client, f"/api/graph/neighbourhood?id={quote(entity)}&{query}")
+
+
+def test_neighbourhood_edges_carry_their_evidence(client):
+    data = neighbourhood(client, "product/工业母机")
+    ids = {n["id"] for n in data["nodes"]}
+    assert data["centre"] == "product/工业母机" and data["nodes"][0]["id"] == "product/工业母机"
+    assert data["nodes"][0]["distance"] == 0 and all(n["distance"] == 1 for n in data["nodes"][1:])
+    assert len(ids) >= 4 and not data["truncated"]
+    kinds = {e["provenance"] for e in data["edges"]}
+    assert {"extracted", "co-mention"} <= kinds
+    for e in data["edges"]:
+        assert e["source"] in ids and e["target"] in ids, e["id"]
+        assert e["id"] == f'{e["source"]}|{e["property"]}|{e["target"]}'
+        if e["provenance"] in ("extracted", "co-mention"):
+            assert e["evidence"] and e["evidence_total"] >= len(e["evidence"])
+        if e["provenance"] == "inferred":
+            assert e["evidence"] == [] and 0 < e["confidence"] <= 1
+        for ev in e["evidence"]:
+            # the sentence, its document and offsets, and a mention of each end of the edge
+            assert ev["document_id"] and ev["url"].startswith("/page/doc/")
+            assert 0 <= ev["source_start"] < ev["source_end"]
+            focus = {m["entity"] for m in ev["mentions"] if m["focus"]}
+            assert focus & {e["source"], e["target"]}, (e["id"], ev["text"])
+            if e["provenance"] == "extracted":
+                assert 0 <= ev["span_start"] < ev["span_end"] <= len(ev["text"])
+            else:
+                assert focus == {e["source"], e["target"]}, (e["id"], ev["text"])
+    typed = {frozenset((e["source"], e["target"])) for e in data["edges"] if e["property"] != "co-mention"}
+    assert not any(frozenset((e["source"], e["target"])) in typed for e in data["edges"]
+                   if e["property"] == "co-mention")
+    assert sum(f["count"] for f in data["relation_types"]) == len(data["edges"])
+    assert sum(f["count"] for f in data["entity_types"]) == len(data["nodes"])
+
+
+def test_neighbourhood_is_bounded_and_filtered(client):
+    one, two = (neighbourhood(client, "product/工业母机", depth=d) for d in (1, 2))
+    assert len(two["nodes"]) > len(one["nodes"]) and max(n["distance"] for n in two["nodes"]) == 2
+    small = neighbourhood(client, "product/工业母机", depth=2, limit=4)
+    assert len(small["nodes"]) == 4 and small["truncated"]
+    typed = neighbourhood(client, "product/工业母机", depth=2, co_mentions=0)
+    assert typed["edges"] and all(e["provenance"] != "co-mention" for e in typed["edges"])
+    co = neighbourhood(client, "product/数控机床", relation="co-mention")
+    assert co["edges"] and all(e["property"] == "co-mention" for e in co["edges"])
+    products = neighbourhood(client, "product/工业母机", type="Product")
+    assert {n["type"] for n in products["nodes"][1:]} <= {"Product", "BottleneckProduct"}
+    # the degree says what expanding a node can add
+    centre = one["nodes"][0]
+    assert centre["degree"] >= len(one["nodes"]) - 1
+
+
+@pytest.mark.parametrize("query,status", [
+    ("id=" + quote("product/没有这个产品"), 404),
+    ("id=" + quote("doc/000_aebc9cceb4f1775c"), 404),          # a document is not an explorer node
+    ("id=" + quote("product/工业母机") + "&limit=100000", 422),
+    ("id=" + quote("product/工业母机") + "&depth=9", 422),
+    ("id=" + quote("product/工业母机") + "&relation=supports", 422),
+    ("id=" + quote("product/工业母机") + "&type=Spaceship", 422),
+    ("", 422),
+])
+def test_neighbourhood_rejects_bad_requests(client, query, status):
+    assert_error(client.get("/api/graph/neighbourhood?" + query), status)
+
+
+# ---------------------------------------------------------------- indicator series
+
+def test_indicator_series_sets_targets_apart_with_evidence(client):
+    data = ok_json(client, "/api/indicators/" + quote("indicator/制造业质量竞争力指数") + "/series")
+    assert data["indicator"]["label"] == "制造业质量竞争力指数"
+    points = [p for s in data["series"] for p in s["points"]]
+    assert len(points) >= 2
+    targets = [p for p in points if p["kind"] == "target"]
+    assert targets and any(p["kind"] == "reported" for p in points)
+    assert all(s["kind"] == "target" for s in data["series"] if any(p["kind"] == "target" for p in s["points"]))
+    assert any(t["policy"] and t["policy"]["label"] == "中国制造2025" for t in targets)
+    assert "2024" in data["categories"] and all(p["x"] in data["categories"] for p in points)
+    for p in points:
+        ev = p["evidence"]
+        assert ev and ev["url"].startswith("/page/doc/") and ev["source_start"] < ev["source_end"]
+        assert (p["value_text"] or "").split()[0] in ev["text"], (p["value_text"], ev["text"])
+    by_year = [c for c in data["categories"] if c.isdigit()]
+    assert by_year == sorted(by_year) and data["categories"][:len(by_year)] == by_year
+
+
+def test_indicator_series_domestic_beside_international(client):
+    data = ok_json(client, "/api/indicators/" + quote("indicator/平均故障间隔时间") + "/series?subject="
+                   + quote("product/数控机床"))
+    assert data["subject"]["id"] == "product/数控机床"
+    by_scope = {s["scope"]: [p["value"] for p in s["points"]] for s in data["series"]}
+    assert by_scope == {"domestic": [900.0], "international": [5000.0]}
+    assert data["units"] == ["h"] and data["categories"] == ["数控机床"]
+
+
+@pytest.mark.parametrize("path,status", [
+    ("/api/indicators/" + quote("org/国家市场监督管理总局") + "/series", 404),     # not an indicator
+    ("/api/indicators/" + quote("indicator/没有这个指标") + "/series", 404),
+    ("/api/indicators/" + quote("indicator/平均故障间隔时间") + "/series?subject=" + quote("product/没有"), 404),
+])
+def test_indicator_series_rejects_unknown_ids(client, path, status):
+    assert_error(client.get(path), status)
+
+
+# ---------------------------------------------------------------- pages with the libraries
+
+def test_explorer_and_chart_pages(client):
+    r = client.get("/explore?q=" + quote("数控机床"), follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"] == "/explore?id=" + quote("product/数控机床") + "&depth=1"
+    html = client.get(r.headers["location"]).text
+    assert 'class="explorer" data-centre="product/数控机床"' in html
+    assert client.get("/explore?id=" + quote("product/没有这个产品")).status_code == 404
+    html = client.get("/page/indicator/" + quote("制造业质量竞争力指数")).text
+    assert 'data-series-url="/api/indicators/indicator/' in html and "/vendor/echarts.min.js" in html
+    html = client.get("/page/product/" + quote("数控机床")).text     # charts of the indicators observed on it
+    assert "indicator/平均故障间隔时间" in html and "?subject=product/" in html
+    html = client.get("/query").text
+    assert "/vendor/yasgui.min.js" in html and "/vendor/yasgui.min.css" in html
+    assert '"name": "gaps"' in html and "https://w3id.org/nqikg/ontology#Product" in html
+
+
+def test_vendor_files_come_from_node_modules(client, monkeypatch, tmp_path):
+    from nqikg.api import assets
+    for name, (package, inner) in assets.FILES.items():
+        r = client.get(f"/vendor/{name}")
+        assert r.status_code == 200, name
+        assert r.content == (assets.REPO / "node_modules" / package / inner).read_bytes()
+    assert client.get("/vendor/yasgui.min.js").headers["content-type"].startswith("text/javascript")
+    assert_error(client.get("/vendor/package.json"), 404)
+    assert_error(client.get("/vendor/..%2Fpackage.json"), 404)
+    # without the npm packages the files answer 503 and the pages say what to run
+    monkeypatch.setenv("NQIKG_NODE_MODULES", str(tmp_path))
+    r = client.get("/vendor/cytoscape.min.js")
+    assert_error(r, 503)
+    assert "make setup" in r.json()["detail"]
+    for page in ["/query", "/explore?id=" + quote("product/数控机床")]:
+        html = client.get(page).text
+        assert 'class="error assets-missing"' in html and "make setup" in html and "/vendor/" not in html, page
