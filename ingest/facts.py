@@ -119,13 +119,49 @@ def _is_target(text: str, ps: int, v: dict) -> bool:
     return "目标" in text[cs:v["end"] + 3]
 
 
-def _year(years: list[tuple[int, str]], ps: int, pe: int, v: dict) -> str | None:
-    """A year mention of the part, nearest before the value, else the first after it."""
-    in_part = [(p, y) for p, y in years if ps <= p < pe]
-    prior = [y for p, y in in_part if p < v["start"]]
-    if prior:
-        return prior[-1]
-    return in_part[0][1] if in_part else None
+def value_scope(text: str, v: dict) -> tuple[int, int]:
+    """The span that states the value ``v``: the brackets around it (目标（86，2025年目标）), else its clause,
+    with brackets after it that date a target (设定的94%目标（2025年目标）)."""
+    opened = text.rfind("（", 0, v["start"]), text.rfind("(", 0, v["start"])
+    start = max(opened)
+    if start >= 0 and not _CLOSE.search(text, start, v["start"]):
+        close = _CLOSE.search(text, v["end"])
+        return start, close.end() if close else len(text)
+    cs = max((m.end() for m in _CLAUSE_SEP.finditer(text, 0, v["start"])), default=0)
+    after = _CLAUSE_REST.match(text, v["end"])
+    note = after.group("note") or ""
+    return cs, after.end() if "目标" in note else after.end() - len(note)
+
+
+_CLOSE = re.compile(r"[）)]")
+_CLAUSE_REST = re.compile(r"[^，,；;：:。！？（(]*(?P<note>[（(][^）)]*[）)])?")
+
+
+_TARGET_WORD = re.compile(r"目标|力争|预期|预计")
+_PLAN_FRAME = re.compile(r"到\s*(?:19|20)\d{2}\s*年|(?:19|20)\d{2}\s*年(?:底)?前")
+
+
+def stated_as_target(text: str, v: dict) -> bool:
+    """Whether the value ``v`` is a target, not a reported level: its clause says so (设定的目标（86）,
+    力争…, 预计…), or a plan's horizon frames its sentence part (到2025年，…达到86)."""
+    start, end = value_scope(text, v)
+    if text[start:start + 1] in "（(":   # in brackets: the clause the brackets belong to speaks for it
+        start = max((m.end() for m in _CLAUSE_SEP.finditer(text, 0, start)), default=0)
+    part_start = max((m.end() for m in _PART_END.finditer(text, 0, v["start"])), default=0)
+    return bool(_TARGET_WORD.search(text, start, end) or _PLAN_FRAME.search(text, part_start, v["start"]))
+
+
+def _year(years: list[tuple[int, str]], ps: int, pe: int, v: dict, scope: tuple[int, int]) -> str | None:
+    """A year mention of the value's own scope (:func:`value_scope`), else of its sentence part: the
+    nearest before the value, else the first after it."""
+    for lo, hi in (scope, (ps, pe)):
+        around = [(p, y) for p, y in years if lo <= p < hi]
+        prior = [y for p, y in around if p < v["start"]]
+        if prior:
+            return prior[-1]
+        if around:
+            return around[0][1]
+    return None
 
 
 def link_facts(text: str, entities: list[dict]) -> list[dict]:
@@ -169,7 +205,7 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                         ind = group[k]
                         linked[v["start"]] = ind
                         facts.append({"indicator": ind["text"], "value": v["text"],
-                                      "subject": _subject(text, part, ind, v, vals, linked), "year": _year(years, ps, pe, v)})
+                                      "subject": _subject(text, part, ind, v, vals, linked), "year": _year(years, ps, pe, v, value_scope(text, v))})
                     continue
                 if re.search(r"占\s?$", text[max(ps, cand["start"] - 2):cand["start"]]):
                     continue  # 占全行业营业收入的76.40%: a share of the indicator
@@ -199,7 +235,7 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
             linked[v["start"]] = ind
             for i in _sharing(text, part, ind, v):
                 facts.append({"indicator": i["text"], "value": v["text"], "subject": _subject(text, part, i, v, vals, linked),
-                              "year": _year(years, ps, pe, v)})
+                              "year": _year(years, ps, pe, v, value_scope(text, v))})
     return facts
 
 

@@ -17,11 +17,11 @@ import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal, InvalidOperation
 
+from .facts import stated_as_target
 from .link import Entity
 
 DOMESTIC_CUE = re.compile(r"我国|国内|国产|中国|自主")
 INTERNATIONAL_CUE = re.compile(r"国际|国外|进口|发达国家|国际先进水平|世界先进|全球|美国|德国|日本|欧盟|欧洲|韩国|英国|法国|瑞士")
-TARGET_CUE = re.compile(r"到\s*(?:19|20)\d{2}\s*年|目标|力争|达到|提高到|提升到|超过")
 _NUMBER = re.compile(r"[-+]?\d+(?:[.,]\d+)*(?:\.\d+)?")
 _RANGE = re.compile(r"(?P<a>[-+]?\d+(?:\.\d+)?)\s*%?\s*[~～\-—–至到]\s*(?P<b>[-+]?\d+(?:\.\d+)?)")
 _POWER = re.compile(r"(?P<m>\d+(?:\.\d+)?)\s*[×xX*]\s*10\s*\^?\s*\{?\s*(?P<e>[-−–]?\d+)\s*\}?")
@@ -150,12 +150,13 @@ def _observations(text: str, mentions: list[Mention], facts: list[dict]) -> list
         if _TABLE_HEADER.search(text):
             scope = None  # columns of a flattened comparison table: assigned by position below
         year = fact.get("year")
-        target = bool(year and re.search(rf"到\s*{year}|{year}\s*年.{{0,6}}(目标|力争)", text)) or \
-            bool(TARGET_CUE.search(before) and year)
+        at = value_mention or indicator
+        target = stated_as_target(text, {"start": at.start, "end": at.end})
+        earlier = [p for p in policies if p.end <= at.start]   # the policy nearest before a target sets it
+        setter = (earlier[-1] if earlier else policies[0]).entity if target and policies else None
         observations.append(Observation(
             indicator.entity, fact["value"], subject.entity if subject else None,
-            str(year) if year else None, numeric, upper, unit, scope, target,
-            policies[0].entity if target and policies else None))
+            str(year) if year else None, numeric, upper, unit, scope, target, setter))
     if _TABLE_HEADER.search(text):
         return _table_columns(observations)
     return _complete_comparisons(observations)

@@ -592,6 +592,13 @@ def test_indicator_series_sets_targets_apart_with_evidence(client):
     assert by_year == sorted(by_year) and data["categories"][:len(by_year)] == by_year
 
 
+def test_supervision_pass_rate_reported_beside_its_target(client):
+    """2024年…合格率达93.93%，…设定的94%目标（2025年目标）: a report of 2024 and a target of 2025."""
+    data = ok_json(client, "/api/indicators/" + quote("indicator/国家监督抽查质量合格率") + "/series")
+    points = {(p["value_text"], p["x"], p["kind"]) for s in data["series"] for p in s["points"]}
+    assert {("93.93%", "2024", "reported"), ("94%", "2025", "target")} <= points, points
+
+
 def test_indicator_series_domestic_beside_international(client):
     data = ok_json(client, "/api/indicators/" + quote("indicator/平均故障间隔时间") + "/series?subject="
                    + quote("product/数控机床"))

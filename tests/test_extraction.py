@@ -8,7 +8,7 @@ import pytest
 
 from nqikg.ingest import conventions, patterns
 from nqikg.ingest.extract import ExtractError, Extractor, evaluate, extract_jsonl, read_jsonl
-from nqikg.ingest.facts import link_facts
+from nqikg.ingest.facts import link_facts, stated_as_target
 from nqikg.ingest.normalize import normalize
 from nqikg.ingest.patterns import Cand
 from nqikg.ingest.sentences import split_sentences
@@ -219,6 +219,30 @@ def test_facts_shared_value_trend_and_target():
     plain = text.replace("均达到", "达到")
     ents2 = [_dict(plain, e["text"], e["label"]) for e in ents[:5]]
     assert {f["indicator"] for f in link_facts(plain, ents2)} == {"抽检合格率"}
+
+
+REPORT_AND_TARGET = "2024年，合格率达93.93%，相较2014年有了显著提升，接近设定的94%目标（2025年目标）。"
+TREND_AND_TARGET = "指数持续提升，2024年达到85.6，接近《纲要》设定的目标（86，2025年目标）。"
+
+
+@pytest.mark.parametrize("text, values, value, year, target", [
+    (REPORT_AND_TARGET, ["93.93%", "94%"], "94%", "2025", True),
+    (REPORT_AND_TARGET, ["93.93%", "94%"], "93.93%", "2024", False),
+    (TREND_AND_TARGET, ["85.6", "86"], "86", "2025", True),
+    (TREND_AND_TARGET, ["85.6", "86"], "85.6", "2024", False),
+    ("合格率由2019年的38%提升至2024年的75%。", ["38%", "75%"], "75%", "2024", False),
+    ("到2027年，合格率力争超过96%。", ["96%"], "96%", "2027", True),
+    ("2024年，合格率为96%（2023年为95%）。", ["96%", "95%"], "96%", "2024", False),
+])
+def test_fact_year_and_target_from_the_values_own_clause(text, values, value, year, target):
+    """The year of a value's own clause or brackets wins over a nearer one elsewhere in the sentence, and a
+    value is a target by what its clause says (目标, 力争, a plan's horizon), not by 达到."""
+    indicator = "合格率" if "合格率" in text else "指数"
+    ents = sorted([_dict(text, indicator, "INDICATOR")] + [_dict(text, v, "VALUE") for v in values],
+                  key=lambda e: e["start"])
+    fact = next(f for f in link_facts(text, ents) if f["value"] == value)
+    assert fact["year"] == year
+    assert stated_as_target(text, next(e for e in ents if e["text"] == value)) is target
 
 
 def test_fact_subject_is_the_head_of_a_de_phrase():
