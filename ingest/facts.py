@@ -111,8 +111,9 @@ def _subject(text: str, part: list[dict], ind: dict, v: dict, vals: list[dict], 
 _OF_HEAD = re.compile(r"[\u4e00-\u9fff]{0,4}的")
 
 
-def _is_target(text: str, ps: int, v: dict) -> bool:
-    """A value stated as a target: 目标 in its clause (设定的目标（86）, 设定的94%目标)."""
+def _names_a_target(text: str, ps: int, v: dict) -> bool:
+    """目标 in the value's clause (设定的目标（86）, 设定的94%目标): the narrow cue that lets a value take an
+    indicator of an earlier clause (wider cues, as in :func:`stated_as_target`, link more wrong facts)."""
     cs = ps
     for m in _CLAUSE_SEP.finditer(text, ps, v["start"]):
         cs = m.end()
@@ -145,7 +146,7 @@ def stated_as_target(text: str, v: dict) -> bool:
     """Whether the value ``v`` is a target, not a reported level: its clause says so (设定的目标（86）,
     力争…, 预计…), or a plan's horizon frames its sentence part (到2025年，…达到86)."""
     start, end = value_scope(text, v)
-    if text[start:start + 1] in "（(":   # in brackets: the clause the brackets belong to speaks for it
+    if text.startswith(("（", "("), start):   # in brackets: the clause the brackets belong to speaks for it
         start = max((m.end() for m in _CLAUSE_SEP.finditer(text, 0, start)), default=0)
     part_start = max((m.end() for m in _PART_END.finditer(text, 0, v["start"])), default=0)
     return bool(_TARGET_WORD.search(text, start, end) or _PLAN_FRAME.search(text, part_start, v["start"]))
@@ -228,7 +229,7 @@ def link_facts(text: str, entities: list[dict]) -> list[dict]:
                         elif len(commas) == 1 and not prev_vals and bare and len(seg) <= LIST_SEGMENT \
                                 and _TREND.fullmatch(gap[:commas[0] - 1]):
                             ind = cand  # 指数持续提升，2024年达到85.6: a trend, then the level
-            if ind is None and before and v["start"] - before[-1]["end"] <= MAX_TARGET_GAP and _is_target(text, ps, v):
+            if ind is None and before and v["start"] - before[-1]["end"] <= MAX_TARGET_GAP and _names_a_target(text, ps, v):
                 ind = before[-1]  # …达到85.6，接近《纲要》设定的目标（86，2025年目标）: targets are facts too
             if ind is None:
                 continue
