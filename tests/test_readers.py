@@ -59,6 +59,18 @@ def article_pdf(tmp_path_factory) -> Path:
 
 
 @needs_chromium
+def test_pdf_keeps_table_rows_and_a_title_that_is_also_the_running_head(tmp_path):
+    """Rows of numbers repeat in shape on every page, and the title may be the running head: both are body."""
+    rows = "".join(f"<p>{2000 + k} {80 + k / 10:.1f} {90 + k / 10:.1f}</p>" for k in range(60))
+    page = article_html(TITLE, ["## 一、历年指标", "下表列出历年的质量竞争力指数与合格率。"], header=TITLE,
+                        after=rows)
+    doc = read(pdf_from_html(page, tmp_path / "table.pdf").read_bytes(), "table.pdf")
+    assert len(doc.pages) >= 2
+    assert all(f"{2000 + k} {80 + k / 10:.1f} {90 + k / 10:.1f}" in doc.text for k in range(60))
+    assert (TITLE, 1) in [(doc.text[h.start:h.end].replace("\n", ""), h.level) for h in doc.headings]
+
+
+@needs_chromium
 def test_pdf_keeps_pages_and_drops_running_heads_footers_and_page_numbers(article_pdf):
     doc = read(article_pdf.read_bytes(), article_pdf.name)
     assert doc.kind == "pdf" and len(doc.pages) >= 3 and doc.pages[0] == 0

@@ -5,10 +5,12 @@ README): pypdfium2 and pdfplumber both extract every character of the body
 (pdfminer.six interleaves the page furniture with the body lines), and
 pypdfium2 takes 20 ms where pdfplumber takes 500 ms.
 
-A line is page furniture when it repeats (digits aside) in the top or bottom
-band of at least two pages (a table footer may follow the text on a last page:
-it goes too), or when it is a page number (``12``, ``- 12 -``, ``3/9``,
-``第 3 页``) in such a band. Lines set clearly larger than the body text are
+A line is page furniture when it repeats (digits aside, unless it is mostly
+digits: a table row is not a running head) in the top or bottom band of at
+least two pages, wherever it falls on this one (a footer may follow the text
+on a short last page) unless it is long or set as a heading (a title that is
+also the running head stays), or when it is a page number (``12``,
+``- 12 -``, ``3/9``, ``第 3 页``) in such a band. Lines set clearly larger than the body text are
 headings (consecutive ones are one wrapped heading).
 """
 from __future__ import annotations
@@ -25,6 +27,7 @@ from . import Lines, ReadText, split_names
 
 BAND = 0.12            # top and bottom share of the page height where running heads and footers sit
 HEADING_RATIO = 1.25   # a line this much larger than the median body line is a heading
+FURNITURE_MAX = 60     # a running head or footer outside the bands is at most this long
 _PAGE_NUMBER = re.compile(r"^[-–—\s]*(第\s*)?\d{1,4}(\s*页)?(\s*/\s*(共\s*)?\d{1,4}\s*页?)?[-–—\s]*$"
                           r"|^(page|p\.)\s*\d{1,4}(\s*(of|/)\s*\d{1,4})?$", re.I)
 
@@ -47,7 +50,10 @@ def _lines(page) -> list[tuple[str, float, float]]:
 
 
 def _shape(line: str) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", "", line))
+    """The line with its digits collapsed (第 3 页 and 第 4 页 alike), unless it is mostly digits."""
+    compact = re.sub(r"\s+", "", line)
+    digits = sum(ch.isdigit() for ch in compact)
+    return compact if digits * 2 >= len(compact) else re.sub(r"\d+", "#", compact)
 
 
 def read_pdf(data: bytes, name: str) -> ReadText:
@@ -76,12 +82,13 @@ def read_pdf(data: bytes, name: str) -> ReadText:
     for lines in pages:
         starts.append(out.end)
         for text, top, size in lines:
-            if in_band[_shape(text)] > 1 or ((top < BAND or top > 1 - BAND) and _PAGE_NUMBER.match(text)):
+            banded = top < BAND or top > 1 - BAND
+            heading = bool(body) and size >= body * HEADING_RATIO and len(text) <= 80
+            repeated = in_band[_shape(text)] > 1 and (banded or (len(text) <= FURNITURE_MAX and not heading))
+            if repeated or (banded and _PAGE_NUMBER.match(text)):
                 furniture.append(text)
                 continue
-            level = None
-            if body and size >= body * HEADING_RATIO and len(text) <= 80:
-                level = 1 if size >= largest * 0.95 else 2
+            level = (1 if size >= largest * 0.95 else 2) if heading else None
             out.add(text, level, wraps=True)
     properties = {"page_count": len(pages)}
     if info.get("Title", "").strip():
