@@ -138,8 +138,9 @@ _CLOSE = re.compile(r"[）)]")
 _CLAUSE_REST = re.compile(r"[^，,；;：:。！？（(]*(?P<note>[（(][^）)]*[）)])?")
 
 
-_TARGET_WORD = re.compile(r"目标|力争|预期|预计")
-_PLAN_FRAME = re.compile(r"到\s*(?:19|20)\d{2}\s*年|(?:19|20)\d{2}\s*年(?:底)?前")
+_TARGET_WORD = re.compile(r"目标|力争|(?<![超高低好于])预期|预计")
+# 到2025年, 2025年前, 2025年底前; not 2023年前三季度 or 2024年前10个月, which report a period
+_PLAN_FRAME = re.compile(r"到\s*(?:19|20)\d{2}\s*年|(?:19|20)\d{2}\s*年(?:底)?前(?![一二三四五六七八九十两几半\d])")
 
 
 def stated_as_target(text: str, v: dict) -> bool:

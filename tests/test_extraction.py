@@ -233,6 +233,9 @@ TREND_AND_TARGET = "指数持续提升，2024年达到85.6，接近《纲要》�
     ("合格率由2019年的38%提升至2024年的75%。", ["38%", "75%"], "75%", "2024", False),
     ("到2027年，合格率力争超过96%。", ["96%"], "96%", "2027", True),
     ("2024年，合格率为96%（2023年为95%）。", ["96%", "95%"], "96%", "2024", False),
+    ("2023年前三季度，合格率同比提高到96%。", ["96%"], "96%", "2023", False),
+    ("2024年合格率超预期达到96%。", ["96%"], "96%", "2024", False),
+    ("2027年底前，合格率提高到96%。", ["96%"], "96%", "2027", True),
 ])
 def test_fact_year_and_target_from_the_values_own_clause(text, values, value, year, target):
     """The year of a value's own clause or brackets wins over a nearer one elsewhere in the sentence, and a

@@ -356,3 +356,42 @@ def test_build_a_mixed_folder_reports_every_file_and_refuses_bad_ones(tmp_path, 
     store.dump(str(out), format=ox.RdfFormat.N_QUADS)
     conforms, report = validate_nquads(out)
     assert conforms, report
+
+
+def _saved(document) -> bytes:
+    buf = io.BytesIO()
+    document.save(buf)
+    return buf.getvalue()
+
+
+def test_docx_merged_cells_are_read_once():
+    document = docx.Document()
+    document.add_paragraph("国内外数控机床的可靠性对比如下表所示，数据来自行业协会的年度统计。")
+    table = document.add_table(rows=3, cols=3)
+    table.cell(0, 0).merge(table.cell(0, 2)).text = "国内外数控机床平均无故障时间对比"
+    table.cell(1, 0).merge(table.cell(2, 0)).text = "数控机床"
+    for r, (where, hours) in enumerate((("国内", "900 h"), ("国际先进", "5000 h")), 1):
+        table.cell(r, 1).text, table.cell(r, 2).text = where, hours
+    text = read(_saved(document), "table.docx").text
+    assert text.count("国内外数控机床平均无故障时间对比") == 1 and text.count("数控机床 ") == 1, text
+    assert "国内 900 h" in text and "国际先进 5000 h" in text
+
+
+def test_docx_that_unpacks_too_large_is_refused(monkeypatch):
+    from nqikg.ingest import readers
+    document = docx.Document()
+    document.add_paragraph("计量" * 4000)
+    monkeypatch.setattr(readers, "MAX_UNPACKED", 10_000)
+    with pytest.raises(UnreadableInput, match="big.docx: zip container unpacks to"):
+        read(_saved(document), "big.docx")
+
+
+def test_xhtml_page_with_nested_lists():
+    page = ('<?xml version="1.0" encoding="utf-8"?><!DOCTYPE html><html xmlns="http://www.w3.org/1999/xhtml" '
+            'lang="zh-CN"><head><title>关于开展计量工作的通知</title><meta name="author" content="张三"/></head>'
+            "<body><article><h1>关于开展计量工作的通知</h1><p>为加强计量监督管理，现就有关事项通知如下，请各单位认真"
+            "贯彻落实，确保工作取得实效。</p><ul><li>外层说明文字<ul><li>内层项目内容很重要</li></ul></li>"
+            "<li>第二项内容同样需要落实</li></ul></article></body></html>")
+    doc = read(page.encode("utf-8"), "notice.xhtml")
+    assert doc.properties["authors"] == ["张三"] and doc.properties["language"] == "zh"
+    assert doc.text.count("内层项目内容很重要") == 1

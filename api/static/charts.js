@@ -70,10 +70,11 @@
       animation: false, textStyle: { fontFamily: FONT },
       legend: { top: 0, textStyle: { fontFamily: FONT } },
       grid: { left: 60, right: 90, top: 40, bottom: 50 },
+      // ECharts renders a tooltip string as HTML: every piece of it comes from documents, so it is escaped
       tooltip: { trigger: "item", formatter: (d) => {
-        const p = d.data.point;
-        return `${d.data.series.label}<br>${describe(p)}<br>` +
-               (p.evidence ? `${p.evidence.document_title || p.evidence.document_id} · s${p.evidence.index}` : "");
+        const p = d.data.point, esc = echarts.format.encodeHTML;
+        return `${esc(d.data.series.label)}<br>${esc(describe(p))}<br>` +
+               (p.evidence ? esc(`${p.evidence.document_title || p.evidence.document_id} · s${p.evidence.index}`) : "");
       } },
       xAxis: { type: "category", data: data.categories, name: "年份 / 对象", nameLocation: "middle", nameGap: 30,
                axisLabel: { fontFamily: FONT, interval: 0 } },

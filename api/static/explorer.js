@@ -21,7 +21,8 @@
   // a sentence with the mentions of the edge's two ends marked and the statement's span underlined
   function sentence(ev) {
     const q = el("blockquote", { class: "sentence" });
-    const text = ev.text || "";
+    const chars = Array.from(ev.text || "");   // offsets count code points, as the server's do
+    const cut = (a, b) => chars.slice(a, b).join("");
     const span = ev.span_start !== null && ev.span_end !== null ? [ev.span_start, ev.span_end] : null;
     const marks = ev.mentions.filter((m) => m.focus && m.start !== null && m.end !== null)
       .sort((a, b) => a.start - b.start);
@@ -32,7 +33,7 @@
       if (span) for (const x of span) if (x > a && x < b) cuts.push(x);
       cuts.sort((x, y) => x - y);
       for (let i = 0; i + 1 < cuts.length; i++) {
-        const piece = text.slice(cuts[i], cuts[i + 1]);
+        const piece = cut(cuts[i], cuts[i + 1]);
         if (span && cuts[i] >= span[0] && cuts[i] < span[1]) q.append(el("span", { class: "clause" }, piece));
         else q.append(piece);
       }
@@ -40,10 +41,10 @@
     for (const m of marks) {
       if (m.start < pos) continue;
       plain(pos, m.start);
-      q.append(el("mark", { class: "focus", "data-start": m.start, "data-end": m.end }, text.slice(m.start, m.end)));
+      q.append(el("mark", { class: "focus", "data-start": m.start, "data-end": m.end }, cut(m.start, m.end)));
       pos = m.end;
     }
-    plain(pos, text.length);
+    plain(pos, chars.length);
     return q;
   }
 

@@ -26,6 +26,7 @@ from ..reader import UnreadableInput, decode
 TEXT_SUFFIXES = {".txt", ".text", ".md"}
 HTML_SUFFIXES = {".html", ".htm", ".xhtml", ".shtml"}
 READABLE = "text (.txt, .text, .md), PDF, HTML, Word (.docx)"
+MAX_UNPACKED = 256 * 2**20   # bytes a .docx may unpack to
 
 _BINARY_KINDS = [  # magic bytes of kinds that are refused, with a reason a user can act on
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "legacy Office file (.doc/.xls/.ppt, OLE), binary; save it as .docx or PDF"),
@@ -101,8 +102,12 @@ def sniff(data: bytes, name: str) -> str:
         try:
             with zipfile.ZipFile(io.BytesIO(data)) as archive:
                 names = set(archive.namelist())
+                unpacked = sum(i.file_size for i in archive.infolist())
         except (zipfile.BadZipFile, ValueError) as exc:
             raise UnreadableInput(f"{name}: broken zip container ({exc}); not a readable .docx") from None
+        if unpacked > MAX_UNPACKED:   # a zip bomb would fill the memory when python-docx inflates it
+            raise UnreadableInput(f"{name}: zip container unpacks to {unpacked:,} bytes, over the "
+                                  f"{MAX_UNPACKED:,} a document may take")
         if "word/document.xml" in names:
             return "docx"
         raise UnreadableInput(f"{name}: zip archive that is not a Word document (no word/document.xml); "

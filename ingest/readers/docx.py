@@ -35,7 +35,7 @@ def read_docx(data: bytes, name: str) -> ReadText:
     out, props, breaks = Lines(), {}, []
     for block in document.iter_inner_content():
         if isinstance(block, Table):
-            items = [(" ".join(c.text.strip() for c in row.cells), None, []) for row in block.rows]
+            items = [(" ".join(c.text.strip() for c in row), None, []) for row in _distinct_cells(block)]
         else:
             style = block.style.name if block.style is not None else ""
             if style.lower() == "subtitle" and block.text.strip():
@@ -60,6 +60,20 @@ def read_docx(data: bytes, name: str) -> ReadText:
     return ReadText(out.text, "docx",
                     "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
                     None, starts, out.headings, [], props)
+
+
+def _distinct_cells(table: Table) -> list[list]:
+    """The cells of each row, a merged cell once: python-docx repeats it in every grid column and row it spans."""
+    seen: set = set()   # the <w:tc> elements themselves: held, so lxml keeps one proxy per element
+    rows = []
+    for row in table.rows:
+        cells = []
+        for c in row.cells:
+            if c._tc not in seen:
+                seen.add(c._tc)
+                cells.append(c)
+        rows.append(cells)
+    return rows
 
 
 _TEXT_OF = {qn("w:tab"): 1, qn("w:ptab"): 1, qn("w:cr"): 1, qn("w:noBreakHyphen"): 1}

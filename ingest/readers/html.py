@@ -37,10 +37,14 @@ def _level(rend: str | None) -> int:
     return int(rend[1]) if rend and re.fullmatch(r"h[1-6]", rend) else 2
 
 
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+
+
 def _page_properties(markup: str) -> dict:
     """What the page's head says of itself."""
     try:
-        root = lxml.html.fromstring(markup)
+        # lxml refuses a decoded string that still declares an encoding (<?xml … encoding="utf-8"?>)
+        root = lxml.html.fromstring(_XML_DECLARATION.sub("", markup, count=1))
     except (lxml.etree.ParserError, ValueError):
         return {}
     props: dict = {}
@@ -84,7 +88,7 @@ def read_html(decoded: Decoded, name: str) -> ReadText:
             block("".join(el.itertext()), _level(el.get("rend")))
         elif el.tag == "row":
             block(" ".join(_clean("".join(c.itertext())) for c in el))
-        elif el.getparent() is None or el.getparent().tag not in ("item", "cell", "quote"):
+        elif not any(a.tag in ("item", "cell", "quote") for a in el.iterancestors()):   # nested: in its container
             block("".join(el.itertext()))
     if not out.parts:
         raise UnreadableInput(f"{name}: HTML without main content (navigation only, or empty)")
