@@ -35,6 +35,9 @@ CO_MENTION_LABELS = ("同句共现", "named in the same sentence")
 _SKIP_PREDICATES = {RDF + "type", NQI + "mentionedIn", SKOS + "inScheme", SKOS + "hasTopConcept",
                     SKOS + "narrower"}
 _NOT_NODES = {NQI + "Document", SKOS + "ConceptScheme"}
+# what ties mentions and reified statements to an entity: never an edge, and the bulk of a hub's triples
+_BOOKKEEPING = {NQI + "denotes", RDF + "subject", RDF + "object"}
+_NOT_EDGES = ", ".join(f"<{p}>" for p in sorted(_SKIP_PREDICATES | _BOOKKEEPING))
 
 
 def _is_node(index: LabelIndex, value: str) -> bool:
@@ -108,7 +111,8 @@ def _typed_links(store: ox.Store, frontier: list[str]) -> list[tuple[str, str, s
     for chunk in range(0, len(frontier), 200):
         rows = select(store, f"""SELECT DISTINCT ?s ?p ?o ?f WHERE {{ VALUES ?f {{ {iri_values(frontier[chunk:chunk + 200])} }}
                       {{ ?f ?p ?o . BIND(?f AS ?s) }} UNION {{ ?s ?p ?f . BIND(?f AS ?o) }}
-                      FILTER(isIRI(?s) && isIRI(?o) && ?s != ?o) }} LIMIT 50000""")
+                      FILTER(isIRI(?s) && isIRI(?o) && ?s != ?o && ?p NOT IN ({_NOT_EDGES})) }}
+                      LIMIT 50000""")
         out.extend((r["s"].value, r["p"].value, r["o"].value, r["f"].value) for r in rows)
     return out
 
