@@ -206,6 +206,8 @@ def values(text: str) -> list[Cand]:
 _ORG_STOP = set("的和与及或、，,。；;：:“”\"（）()《》 在由对为是将等了从向把被于以其并而也都就还各该本此每")
 
 
+# a body acting with another (…管理局联合中国科学技术大学): the name walked left ends at the verb
+_ORG_JOIN = re.compile(r"[局厅委部院所心司学会校]\s*(?:联合|组织|会同|委托|牵头|指导|携手|支持|依托|协同)$")
 _GENERIC_NAME = {"技术", "科学", "研究", "质量", "工程", "计量", "标准", "检测", "国家", "地方", "高校", "重点"}
 
 
@@ -217,7 +219,8 @@ def organisations(text: str) -> list[Cand]:
         s = m.start()
         # walk left over name characters
         i = s
-        while i > 0 and s - i < 20 and text[i - 1] not in _ORG_STOP and not text[i - 1].isspace():
+        while (i > 0 and s - i < 20 and text[i - 1] not in _ORG_STOP and not text[i - 1].isspace()
+               and not _ORG_JOIN.search(text, max(0, i - 8), i)):
             i -= 1
         if s - i < 2 or text[i:s] in _GENERIC_NAME or re.search(r"(一流|高水平|新型|各类|有关|相关|知名)", text[i:s]):
             continue

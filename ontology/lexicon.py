@@ -3,8 +3,9 @@
 Built from the controlled vocabulary (``terms.ttl`` via :func:`vocab.vocabulary`),
 from the reference schemes of ``shared/reference`` (GB/T 4754 industry
 classes, strategic emerging industries, the 卡脖子 technologies, the JJF/JJG
-sample) and from the product gazetteer of GB/T 4754 (``gbt4754_products.tsv``,
-the least authoritative source).  The extractor feeds it to a phrase matcher; the linker reuses
+sample), from the product gazetteer of GB/T 4754 (``gbt4754_products.tsv``)
+and from the administrative divisions of China (:mod:`.places`, the least
+authoritative sources).  The extractor feeds it to a phrase matcher; the linker reuses
 :func:`lookup` to map a mention to its canonical (preferred) label.
 
 A surface that two entries claim with different labels keeps both entries: the
@@ -19,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from . import vocab
+from . import places, vocab
 
 # sources in order of authority
 SOURCE_VOCAB = "vocab"
@@ -28,8 +29,9 @@ SOURCE_SEI = "strategic_emerging"
 SOURCE_BOTTLENECK = "bottleneck"
 SOURCE_METROLOGY_SPEC = "metrology_spec"
 SOURCE_GAZETTEER = "gbt4754_products"
+SOURCE_PLACES = "places"
 _RANK = {SOURCE_VOCAB: 0, SOURCE_GBT4754: 1, SOURCE_SEI: 2, SOURCE_BOTTLENECK: 3, SOURCE_METROLOGY_SPEC: 4,
-         SOURCE_GAZETTEER: 5}
+         SOURCE_GAZETTEER: 5, SOURCE_PLACES: 6}
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,7 @@ class LexEntry:
     label: str          # extraction label of ANNOTATION.md (ORG, PRODUCT …)
     cls: str            # ontology class IRI
     canonical: str      # preferred Chinese label (or the reference name)
-    source: str         # vocab | gbt4754 | strategic_emerging | bottleneck | metrology_spec | gbt4754_products
+    source: str         # vocab | gbt4754 | strategic_emerging | bottleneck | metrology_spec | gbt4754_products | places
 
 
 def key(surface: str) -> str:
@@ -111,6 +113,8 @@ def entries() -> tuple[LexEntry, ...]:
             if _ok_surface(s):
                 out.append(LexEntry(s, label, e.cls, e.pref_zh, SOURCE_VOCAB))
     out.extend(_ontology_individuals())
+    loc = vocab.class_for_label("LOC")
+    out.extend(LexEntry(s, "LOC", loc, canon, SOURCE_PLACES) for s, canon in places.names())
     try:
         from . import reference
         industry = vocab.class_for_label("INDUSTRY")

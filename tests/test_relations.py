@@ -143,7 +143,7 @@ def test_model_records_what_it_learned_from():
 
 def test_dev_relations_score(extractor):
     """The referee's relation scores on the dev lines, end to end (``nqikg extract``): the shipped models
-    score 0.605 (0.865 on the gold entities); below 0.60 is a regression."""
+    score 0.617 (0.865 on the gold entities); below 0.60 is a regression."""
     s = evaluate(DEV, extractor)
     assert s["relations"]["f"] >= 0.60, s["relations"]
     assert s["strict"]["f"] >= 0.85 and s["facts"]["f"] >= 0.70
@@ -215,8 +215,8 @@ UNSEEN = Path(__file__).resolve().parents[1] / "ingest" / "training" / "eval" / 
 def test_unseen_genres_score(extractor):
     """440 composed sentences of the genres of the hidden test (laws, provincial notices, plans with targets,
     statistics, industry and enterprise news, technical prose), annotated apart and never trained on
-    (``ingest/training/eval``; the trainers read only ``data/``): the shipped models score strict 0.824, facts
-    0.690, relations 0.545 end to end."""
+    (``ingest/training/eval``; the trainers read only ``data/``): the shipped models score strict 0.834, facts
+    0.693, relations 0.556 end to end."""
     s = evaluate(UNSEEN, extractor)
-    assert s["strict"]["f"] >= 0.80 and s["facts"]["f"] >= 0.65, (s["strict"], s["facts"])
-    assert s["relations"]["f"] >= 0.50, s["relations"]
+    assert s["strict"]["f"] >= 0.82 and s["facts"]["f"] >= 0.65, (s["strict"], s["facts"])
+    assert s["relations"]["f"] >= 0.53, s["relations"]

@@ -1,0 +1,36 @@
+"""Place names of China's administrative divisions, for the lexicon (label LOC).
+
+Read from the gazetteer the ``cpca`` package ships (``resources/adcodes.csv``:
+the 3,511 provinces, prefecture-level and county-level divisions with their
+codes, MIT licence) rather than from a list kept here.  A division's full name
+is a surface (常州市, 顺德区, 甘南藏族自治州); a prefecture-level city is also
+found by its short name (常州), with the full name as canonical.  Names too
+generic to mean one place (城区, 郊区, 新城区 and the like, names under three
+characters) are left out.
+"""
+from __future__ import annotations
+
+import csv
+import importlib.resources
+from functools import lru_cache
+
+_GENERIC = {"市辖区", "城区", "郊区", "矿区", "新区", "解放区", "新城区", "城中区", "市中区", "城关区", "开发区",
+            "高新区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
+_CITY_SUFFIX = ("市", "地区", "盟")
+
+
+@lru_cache(maxsize=1)
+def names() -> tuple[tuple[str, str], ...]:
+    """(surface, canonical full name) of every division, full names first."""
+    with importlib.resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
+        rows = [(r["adcode"], r["name"].strip()) for r in csv.DictReader(fh)]
+    full, short = {}, {}
+    for code, name in rows:
+        if name in _GENERIC or len(name) < 3:
+            continue
+        full.setdefault(name, name)
+        prefecture = code[4:].strip("0") == "" and code[2:].strip("0") != ""
+        for suffix in _CITY_SUFFIX:
+            if prefecture and name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                short.setdefault(name[:-len(suffix)], name)
+    return tuple(full.items()) + tuple((s, c) for s, c in short.items() if s not in full)
