@@ -1,9 +1,9 @@
 """Lexicon matcher: every occurrence of a surface of :mod:`nqikg.ontology.lexicon` in a text.
 
-An equivalent of spaCy's PhraseMatcher for character-tokenised text, built
-as a hash lookup of the substrings at each position whose lengths occur
-among the surfaces starting with that character, which is several times
-faster than matching on Doc objects.  Matches may overlap;
+An equivalent of spaCy's PhraseMatcher for character-tokenised text: from
+each position, a hash lookup of ever longer substrings while they are the
+beginning of some surface (a trie walk over a dict of prefixes), which is
+several times faster than matching on Doc objects.  Matches may overlap;
 the merge step chooses.
 """
 from __future__ import annotations
@@ -19,19 +19,18 @@ from .patterns import Cand
 # "words": not when glued into a longer run of the same script that the lexicon
 # does not know (检测 in 检测仪器 is not TESTING, the instrument is a PRODUCT)
 _MIN_LEN = 2
+_NOT_PREFIX = object()
 
 
 @dataclass
 class LexiconMatcher:
-    surfaces: dict  # surface -> (labels tuple, canonical)
-    lengths: dict   # first char -> surface lengths starting with it, longest first
+    prefixes: dict  # every prefix of 2+ characters of a surface -> (labels tuple, canonical) of that surface, or None
 
     @classmethod
     @lru_cache(maxsize=1)
     def build(cls) -> "LexiconMatcher":
         """The matcher of the ontology lexicon, built once per process and shared (read-only)."""
-        surfaces: dict[str, tuple] = {}
-        lengths: dict[str, set] = {}
+        prefixes: dict[str, tuple | None] = {}
         for surface, entries in lexicon.surfaces().items():
             if len(surface) < _MIN_LEN:
                 continue
@@ -39,28 +38,32 @@ class LexiconMatcher:
             for e in entries:
                 if e.label not in labels:
                     labels.append(e.label)
-            surfaces[surface] = (tuple(labels), entries[0].canonical)
-            lengths.setdefault(surface[0], set()).add(len(surface))
-        return cls(surfaces, {ch: sorted(v, reverse=True) for ch, v in lengths.items()})
+            prefixes[surface] = (tuple(labels), entries[0].canonical)
+            for k in range(_MIN_LEN, len(surface)):
+                prefixes.setdefault(surface[:k], None)
+        return cls(prefixes)
 
     def find(self, text: str) -> list[tuple[int, int, tuple[str, ...], str]]:
-        """All matches as (start, end, labels, canonical); latin surfaces only at word boundaries."""
+        """All matches as (start, end, labels, canonical), by start, longest first; latin surfaces only
+        at word boundaries."""
         out = []
-        lengths, surfaces = self.lengths, self.surfaces
+        prefixes = self.prefixes
         n = len(text)
-        for i, ch in enumerate(text):
-            ls = lengths.get(ch)
-            if ls is None:
+        for i in range(n - _MIN_LEN + 1):
+            e, hits = i + _MIN_LEN, []
+            while e <= n:
+                hit = prefixes.get(text[i:e], _NOT_PREFIX)
+                if hit is _NOT_PREFIX:
+                    break
+                if hit is not None:
+                    hits.append((e, hit))
+                e += 1
+            if not hits:
                 continue
-            for k in ls:
-                if i + k > n:
-                    continue
-                hit = surfaces.get(text[i:i + k])
-                if hit is None:
-                    continue
-                e = i + k
-                if ch.isascii() and ch.isalnum() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum():
-                    continue
+            ch = text[i]
+            if ch.isascii() and ch.isalnum() and i > 0 and text[i - 1].isascii() and text[i - 1].isalnum():
+                continue
+            for e, hit in reversed(hits):
                 last = text[e - 1]
                 if last.isascii() and last.isalnum() and e < n and text[e].isascii() and text[e].isalnum():
                     continue

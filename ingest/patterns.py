@@ -93,10 +93,17 @@ _AFTER_NOT_VALUE = re.compile(r"^\s?(?:年|月|日|周岁|岁|号|届|世纪|期
 _BEFORE_NOT_VALUE = re.compile(r"(?:第|连续|前|过去|未来|排名第|名列第|位列第|居第|Top|TOP)\s?$")
 _BARE_OK_AFTER = re.compile(r"(?:的|和|与|及|或|至|到|左右|以上|以下|之间|分)")
 _BARE_OK_BEFORE = re.compile(r"(?:目标值?\s?[（(]|为|是|达|达到|到|至|提高到|提升到|增至|降至|降到|上升到|下降到|超过|高于|低于|约|分别为|仅为|仅|只有|：|:|，|、|和|与|及)\s?$")
+# the code and value expressions start with a lookbehind, so the regex engine tries them at every
+# position; a text without the character each of their matches needs skips them
+_CAPITAL = re.compile(r"[A-Z]")
+_DIGIT = re.compile(r"\d")
+_CN_NUMERAL_CHAR = re.compile(_CN_NUMERAL)
 
 
 def standard_codes(text: str) -> list[Cand]:
     out = []
+    if not _CAPITAL.search(text):  # every code prefix starts with one
+        return out
     for m in _CODE.finditer(text):
         s, e = m.start(), m.end()
         code = m.group()
@@ -146,6 +153,8 @@ def aliases(text: str) -> list[tuple[int, int]]:
 
 
 def values(text: str) -> list[Cand]:
+    if not _DIGIT.search(text):  # only values in Chinese numerals have none
+        return _cn_values(text)
     out = []
     for m in _VALUE.finditer(text):
         s, e = m.start(), m.end()
@@ -197,9 +206,13 @@ def values(text: str) -> list[Cand]:
     for m in _YEARS.finditer(text):
         if not _YEARLIKE.match(m.group(1)) and _YEARS_CONTEXT.search(text, max(0, m.start() - 6), m.start()):
             out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
-    for m in _CN_VALUE.finditer(text):
-        out.append(Cand(m.start(), m.end(), "VALUE", "pattern", 69))
-    return out
+    return out + _cn_values(text)
+
+
+def _cn_values(text: str) -> list[Cand]:
+    if not _CN_NUMERAL_CHAR.search(text):
+        return []
+    return [Cand(m.start(), m.end(), "VALUE", "pattern", 69) for m in _CN_VALUE.finditer(text)]
 
 
 # ---------------------------------------------------------------- organisations

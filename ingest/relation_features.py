@@ -114,8 +114,12 @@ class SentenceView:
         key = (max(0, start), min(len(self.text), end))
         names = self._seen.get(key)
         if names is None:
-            names = self._seen[key] = [name for name, spans in self.cues.items()
-                                       if any(key[0] <= a and b <= key[1] for a, b in spans)]
+            names = self._seen[key] = []
+            for name, spans in self.cues.items():
+                for a, b in spans:
+                    if key[0] <= a and b <= key[1]:
+                        names.append(name)
+                        break
         return [f"{tag}~{name}" for name in names]
 
     def coordinated(self, i: int, j: int) -> bool:

@@ -7,13 +7,14 @@ constraints (no ``I-X`` after ``O`` or another label).  Training is the
 averaged structured perceptron (Collins 2002).
 
 Features are hashed into a fixed table (``2**BITS`` rows), so the model needs
-no feature dictionary and every step is a numpy array operation over a whole
-batch of sentences: characters and character bigrams/trigrams in a window of
-±2, character classes (CJK, digit, latin, punctuation), the ontology
-lexicon match covering the character (label and B/I/E/S position), so the
-model learns how far to trust the lexicon, and where the words of a general
-segmentation dictionary (jieba's, kept with the model) start, end and run
-across, so names it does not list are found from their shape and context
+no feature dictionary; the streams they read are numpy array operations over
+a whole batch of sentences, hashing, table lookups and Viterbi compiled loops
+(:mod:`.tagger_kernels`).  They are characters and character bigrams/trigrams
+in a window of ±2, character classes (CJK, digit, latin, punctuation), the
+ontology lexicon match covering the character (label and B/I/E/S position), so
+the model learns how far to trust the lexicon, and where the words of a
+general segmentation dictionary (jieba's, kept with the model) start, end and
+run across, so names it does not list are found from their shape and context
 without being cut inside a word.
 
 It is a spaCy component (factory ``nqi_ner``): it sets ``doc.ents`` and leaves
@@ -32,13 +33,14 @@ from spacy.tokens import Doc
 from spacy.util import minibatch, registry
 from spacy.vocab import Vocab
 
+from . import tagger_kernels as kernels
 from .lexmatch import LexiconMatcher
 
 BITS = 19
 NEG = np.float32(-1e9)  # score of a BIO-invalid tag
 PAD = 2  # sentinel characters between sentences (the widest window is ±2)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
-_SALT = [np.uint64(x) for x in (0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93)]
+_SALT = np.array([0xBF58476D1CE4E5B9, 0x94D049BB133111EB, 0xD6E8FEB86659FD93], dtype=np.uint64)
 
 # (name, parts): each part is (stream, offset); streams: c = code point, k = class, l = lexicon tag,
 # s / e = longest lexicon match starting / ending at the character, ws / we = longest dictionary
@@ -57,6 +59,11 @@ TEMPLATES: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("w0", (("ws", 0), ("we", 0), ("wm", 0))), ("wm+1", (("wm", 1),)), ("we-1ws0", (("we", -1), ("ws", 0))),
     ("ws0c0", (("ws", 0), ("c", 0))), ("we0c0", (("we", 0), ("c", 0))),
 )
+
+STREAMS = ("c", "k", "l", "s", "e", "ws", "we", "wm")
+# _PARTS[t, j] = (stream index, offset) of part j of template t; (-1, 0) past its last part
+_PARTS = np.array([[(STREAMS.index(stream), off) for stream, off in parts] + [(-1, 0)] * (3 - len(parts))
+                   for _, parts in TEMPLATES], dtype=np.int64)
 
 # character classes
 _K_PAD, _K_CJK, _K_DIGIT, _K_UPPER, _K_LOWER, _K_SPACE, _K_NUMERAL, _K_OPEN, _K_CLOSE, _K_OTHER = range(10)
@@ -82,9 +89,8 @@ def _classes(c: np.ndarray) -> np.ndarray:
 class Tagset:
     """BIO tags over ``labels``: 0 is O, 1..n are B-label, n+1..2n are I-label (in label order).
 
-    With the B tags and the I tags in two blocks, Viterbi computes O/B scores
-    over every predecessor and I-X scores over just B-X and I-X (the BIO
-    constraint), with slices instead of a full tags x tags step."""
+    Viterbi scores O and B-X over every predecessor and I-X over just B-X and
+    I-X (the BIO constraint)."""
 
     def __init__(self, labels: Sequence[str]):
         self.labels = tuple(labels)
@@ -170,8 +176,10 @@ class WordIndex:
             if len(code) < n or not len(table):
                 continue
             keys = _ngram_keys(code, n)
+            order = np.argsort(keys)  # sorted, the search narrows from the last hit: twice as fast
+            keys = keys[order]
             idx = np.minimum(np.searchsorted(table, keys), len(table) - 1)
-            at = np.flatnonzero(table[idx] == keys)
+            at = order[table[idx] == keys]
             ws[at] = n
             we[at + n - 1] = n
             for k in range(1, n):
@@ -244,16 +252,8 @@ class Featurizer:
             code[pos] = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32)
             lex[:, pos] = np.concatenate([self.lexicon_streams(t, m) for t, m in zip(texts, matches)], axis=1)
         ws, we, wm = self.words.streams(code)
-        streams = {"c": code, "k": _classes(code), "l": lex[0], "s": lex[1], "e": lex[2], "ws": ws, "we": we, "wm": wm}
-        H = np.empty((len(TEMPLATES), total), dtype=np.int64)
-        shift = np.uint64(64 - self.bits)
-        with np.errstate(over="ignore"):
-            for t, (_, parts) in enumerate(TEMPLATES):
-                h = np.full(total, np.uint64(t + 1) * _MIX, dtype=np.uint64)
-                for j, (stream, off) in enumerate(parts):
-                    h ^= (streams[stream][pos + off] + np.uint64(1)) * _SALT[j]
-                    h *= _MIX
-                H[t] = h >> shift
+        streams = np.stack([code, _classes(code), lex[0], lex[1], lex[2], ws, we, wm])  # in the order of STREAMS
+        H = kernels.feature_rows(streams, pos, _PARTS, _SALT, _MIX, self.bits)
         return H, offsets
 
 
@@ -268,63 +268,12 @@ class TaggerModel:
         self.T = np.zeros((n, n), dtype=np.float32)
 
     def emissions(self, H: np.ndarray) -> np.ndarray:
-        E = np.take(self.W, H[0], axis=0)
-        row = np.empty_like(E)
-        for t in range(1, H.shape[0]):
-            E += np.take(self.W, H[t], axis=0, out=row)
-        return E
+        """E[i, tag]: the sum of the weights of the feature rows H[:, i]."""
+        return kernels.emissions(self.W, H)
 
     def viterbi(self, E: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-        """Best BIO-valid tag of every character; sentences are decoded together, by length."""
-        out = np.zeros(E.shape[0], dtype=np.int64)
-        lengths = np.diff(offsets)
-        order = np.argsort(lengths, kind="stable")
-        n = self.tagset.n
-        to_ob = np.ascontiguousarray(self.T[:, :n + 1].T)  # [O or B-X, any previous tag]
-        b_to_i = np.diagonal(self.T[1:n + 1, n + 1:]).copy()  # B-X -> I-X
-        i_to_i = np.diagonal(self.T[n + 1:, n + 1:]).copy()   # I-X -> I-X
-        from_b = np.arange(1, n + 1, dtype=np.int8)
-        from_i = np.arange(n + 1, 2 * n + 1, dtype=np.int8)
-        # groups of similar length keep the padding small
-        for group in np.array_split(order, max(1, len(order) // 256)):
-            group = group[lengths[group] > 0]
-            if not len(group):
-                continue
-            L = lengths[group]
-            T = int(L.max())
-            B = len(group)
-            idx = offsets[group][:, None] + np.minimum(np.arange(T)[None, :], (L - 1)[:, None])
-            em = E[idx]  # (B, T, tags)
-            delta = em[:, 0].copy()
-            delta[:, n + 1:] = NEG  # no I-X first
-            back = np.zeros((B, T, 2 * n + 1), dtype=np.int8)
-            done = 0  # sentences ordered by length: the first `done` have ended
-            for t in range(1, T):
-                while L[done] <= t:
-                    done += 1
-                d = delta[done:]
-                cand = d[:, None, :] + to_ob
-                best = cand.argmax(axis=2)
-                back[done:, t, :n + 1] = best
-                via_b = d[:, 1:n + 1] + b_to_i
-                via_i = d[:, n + 1:] + i_to_i
-                stay = via_i > via_b
-                back[done:, t, n + 1:] = np.where(stay, from_i, from_b)
-                d[:, :n + 1] = np.take_along_axis(cand, best[:, :, None], axis=2)[:, :, 0]
-                d[:, n + 1:] = np.maximum(via_b, via_i)
-                d += em[done:, t]
-            cur = delta.argmax(axis=1)
-            tags = np.zeros((B, T), dtype=np.int64)
-            rows = np.arange(B)
-            tags[rows, L - 1] = cur
-            for t in range(T - 1, 0, -1):
-                live = t <= L - 1
-                prev = back[rows, t, cur].astype(np.int64)
-                cur = np.where(live, prev, cur)
-                tags[live, t - 1] = cur[live]
-            mask = np.arange(T)[None, :] < L[:, None]
-            out[idx[mask]] = tags[mask]
-        return out
+        """Best BIO-valid tag of every character; text j covers E[offsets[j]:offsets[j+1]]."""
+        return kernels.viterbi(E, offsets, self.T, self.tagset.n, NEG)
 
     # ------------------------------------------------------------- persistence
     def save(self, path: Path) -> None:

@@ -25,11 +25,14 @@ def _brute_viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.n
     return np.array(path[::-1])
 
 
-def test_batched_viterbi_equals_textbook_viterbi_with_bio_constraints():
+@pytest.mark.parametrize("ties", [False, True])
+def test_viterbi_equals_textbook_viterbi_with_bio_constraints(ties):
+    """Same path as argmax over the full tags x tags step, ties (small integer scores) going to the first tag."""
     tags = tagger.Tagset(LABELS)
     model = tagger.TaggerModel(tags, bits=4)
     rng = np.random.default_rng(7)
-    model.T[...] = rng.normal(size=model.T.shape)
+    draw = (lambda size: rng.integers(-2, 3, size=size)) if ties else (lambda size: rng.normal(size=size))
+    model.T[...] = draw(model.T.shape)
     n, k = tags.n, len(tags)
     constraint = np.zeros((k, k), dtype=np.float32)
     for inside in range(n + 1, k):  # I-X only after B-X or I-X
@@ -38,7 +41,7 @@ def test_batched_viterbi_equals_textbook_viterbi_with_bio_constraints():
     start = np.where(np.arange(k) > n, tagger.NEG, 0).astype(np.float32)
     lengths = rng.integers(1, 40, size=200)
     offsets = np.concatenate([[0], np.cumsum(lengths)])
-    em = rng.normal(size=(offsets[-1], k)).astype(np.float32)
+    em = draw((offsets[-1], k)).astype(np.float32)
     got = model.viterbi(em, offsets)
     for j in range(len(lengths)):
         a, b = offsets[j], offsets[j + 1]
