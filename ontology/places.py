@@ -6,17 +6,20 @@ codes, MIT licence) rather than from a list kept here.  A division's full name
 is a surface (常州市, 顺德区, 甘南藏族自治州); a prefecture-level city is also
 found by its short name (常州), with the full name as canonical.  Names too
 generic to mean one place (城区, 郊区, 新城区 and the like, names under three
-characters) are left out.
+characters) are left out, and so are districts named after a province (河北区,
+海南区), which text reads as the province's region (河北区域).
 """
 from __future__ import annotations
 
 import csv
 import importlib.resources
+import re
 from functools import lru_cache
 
 _GENERIC = {"市辖区", "城区", "郊区", "矿区", "新区", "解放区", "新城区", "城中区", "市中区", "城关区", "开发区",
             "高新区", "省直辖县级行政区划", "自治区直辖县级行政区划"}
 _CITY_SUFFIX = ("市", "地区", "盟")
+_PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 
 
 @lru_cache(maxsize=1)
@@ -24,9 +27,10 @@ def names() -> tuple[tuple[str, str], ...]:
     """(surface, canonical full name) of every division, full names first."""
     with importlib.resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
         rows = [(r["adcode"], r["name"].strip()) for r in csv.DictReader(fh)]
+    provinces = {_PROVINCE_SUFFIX.sub("", name) for code, name in rows if code[2:].strip("0") == ""}
     full, short = {}, {}
     for code, name in rows:
-        if name in _GENERIC or len(name) < 3:
+        if name in _GENERIC or len(name) < 3 or (name.endswith("区") and name[:-1] in provinces):
             continue
         full.setdefault(name, name)
         prefecture = code[4:].strip("0") == "" and code[2:].strip("0") != ""

@@ -115,6 +115,7 @@ def test_lexicon_lookup():
 def test_places_come_from_the_administrative_divisions():
     assert lexicon.canonical("常州", "LOC") == "常州市" and lexicon.canonical("顺德区", "LOC") == "顺德区"
     assert lexicon.lookup("城区") == [] and lexicon.lookup("市辖区") == []  # too generic to name one place
+    assert lexicon.lookup("河北区") == [] and lexicon.canonical("北京市", "LOC")  # 河北区域 is Hebei's region
 
 
 def test_names_do_not_end_in_a_trailing_adverb():
