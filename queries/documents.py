@@ -12,19 +12,25 @@ from .label_index import LabelIndex, summary
 from .store_helpers import iri_values, select, value_of
 
 
-def documents(store: ox.Store) -> list[dict]:
-    rows = select(store, """
-        SELECT ?doc ?id ?title ?source ?sha ?enc (COUNT(DISTINCT ?s) AS ?sentences) WHERE {
+def _only(doc: str | None) -> str:
+    """A ``VALUES`` clause that restricts ``?doc`` to one document IRI (none for all documents)."""
+    return f"VALUES ?doc {{ {iri_values([doc])} }}" if doc else ""
+
+
+def documents(store: ox.Store, only: str | None = None) -> list[dict]:
+    """Every document (or just the one whose IRI is ``only``) with its metadata and counts."""
+    rows = select(store, f"""
+        SELECT ?doc ?id ?title ?source ?sha ?enc (COUNT(DISTINCT ?s) AS ?sentences) WHERE {{ {_only(only)}
           ?doc a nqi:Document .
-          OPTIONAL { ?doc dcterms:identifier ?id } OPTIONAL { ?doc dcterms:title ?title }
-          OPTIONAL { ?doc dcterms:source ?source } OPTIONAL { ?doc nqi:sha256 ?sha } OPTIONAL { ?doc nqi:encoding ?enc }
-          OPTIONAL { ?s dcterms:isPartOf ?doc }
-        } GROUP BY ?doc ?id ?title ?source ?sha ?enc ORDER BY ?id""")
-    counts = {r["doc"].value: (int(r["m"].value), int(r["e"].value)) for r in select(store, """
-        SELECT ?doc (COUNT(DISTINCT ?m) AS ?m) (COUNT(DISTINCT ?e) AS ?e) WHERE {
-          ?doc a nqi:Document . ?s dcterms:isPartOf ?doc . ?m nqi:inSentence ?s . OPTIONAL { ?m nqi:denotes ?e } }
+          OPTIONAL {{ ?doc dcterms:identifier ?id }} OPTIONAL {{ ?doc dcterms:title ?title }}
+          OPTIONAL {{ ?doc dcterms:source ?source }} OPTIONAL {{ ?doc nqi:sha256 ?sha }} OPTIONAL {{ ?doc nqi:encoding ?enc }}
+          OPTIONAL {{ ?s dcterms:isPartOf ?doc }}
+        }} GROUP BY ?doc ?id ?title ?source ?sha ?enc ORDER BY ?id""")
+    counts = {r["doc"].value: (int(r["m"].value), int(r["e"].value)) for r in select(store, f"""
+        SELECT ?doc (COUNT(DISTINCT ?m) AS ?m) (COUNT(DISTINCT ?e) AS ?e) WHERE {{ {_only(only)}
+          ?doc a nqi:Document . ?s dcterms:isPartOf ?doc . ?m nqi:inSentence ?s . OPTIONAL {{ ?m nqi:denotes ?e }} }}
         GROUP BY ?doc""")}
-    stated = stated_metadata(store)
+    stated = stated_metadata(store, only)
     out = []
     seen = set()
     for r in rows:
@@ -46,26 +52,28 @@ _STATED = {DCT + "format": "format", FABIO + "hasSubtitle": "subtitle", DCT + "i
            BIBO + "numPages": "page_count", BIBO + "uri": "source_url", DCT + "language": "language"}
 
 
-def stated_metadata(store: ox.Store) -> dict[str, dict]:
-    """What each document states of itself (ingest/metadata.py): document IRI -> fields; absent ones absent."""
+def stated_metadata(store: ox.Store, only: str | None = None) -> dict[str, dict]:
+    """What each document (or the one ``only``) states of itself (ingest/metadata.py): document IRI -> fields;
+    absent ones absent."""
     out: dict[str, dict] = {}
-    for r in select(store, f"""SELECT ?doc ?p ?o WHERE {{ ?doc a nqi:Document ; ?p ?o .
+    for r in select(store, f"""SELECT ?doc ?p ?o WHERE {{ {_only(only)} ?doc a nqi:Document ; ?p ?o .
                                VALUES ?p {{ {iri_values(_STATED)} dcterms:subject }} }}"""):
         item = out.setdefault(r["doc"].value, {})
         if r["p"].value == DCT + "subject":
             item.setdefault("keywords", []).append(r["o"].value)
         else:
             item[_STATED[r["p"].value]] = int(r["o"].value) if r["p"].value == BIBO + "numPages" else r["o"].value
-    for r in select(store, """SELECT ?doc ?journal ?issuer WHERE { ?doc a nqi:Document .
-                              { ?doc dcterms:isPartOf ?j . ?j a bibo:Journal ; dcterms:title ?journal }
-                              UNION { ?doc dcterms:publisher ?o . ?o foaf:name ?issuer } }"""):
+    for r in select(store, f"""SELECT ?doc ?journal ?issuer WHERE {{ {_only(only)} ?doc a nqi:Document .
+                              {{ ?doc dcterms:isPartOf ?j . ?j a bibo:Journal ; dcterms:title ?journal }}
+                              UNION {{ ?doc dcterms:publisher ?o . ?o foaf:name ?issuer }} }}"""):
         item = out.setdefault(r["doc"].value, {})
         for key in ("journal", "issuer"):
             if r[key] is not None:
                 item[key] = r[key].value
     authors: dict[str, dict[str, dict]] = {}
-    for r in select(store, """SELECT ?doc ?a ?name ?aff WHERE { ?doc a nqi:Document ; dcterms:creator ?a .
-                              ?a foaf:name ?name OPTIONAL { ?a org:memberOf ?o . ?o foaf:name ?aff } }"""):
+    for r in select(store, f"""SELECT ?doc ?a ?name ?aff WHERE {{ {_only(only)} ?doc a nqi:Document ;
+                              dcterms:creator ?a . ?a foaf:name ?name
+                              OPTIONAL {{ ?a org:memberOf ?o . ?o foaf:name ?aff }} }}"""):
         person = authors.setdefault(r["doc"].value, {}).setdefault(
             r["a"].value, {"name": r["name"].value, "affiliations": []})
         if r["aff"] is not None and r["aff"].value not in person["affiliations"]:
@@ -84,7 +92,7 @@ def document(store: ox.Store, index: LabelIndex, doc_id: str, *, limit: int = 50
     value = iri_of("doc/" + doc_id.strip("/"))
     if "/" in doc_id.strip("/"):
         raise NotFound(f"{doc_id!r} is not a document id")
-    meta = [d for d in documents_meta(store, value)]
+    meta = documents(store, only=value)
     if not meta:
         raise NotFound(f"no document {doc_id!r} in the graph")
     doc = meta[0]
@@ -112,6 +120,3 @@ def document(store: ox.Store, index: LabelIndex, doc_id: str, *, limit: int = 50
     })
     return doc
 
-
-def documents_meta(store: ox.Store, value: str) -> list[dict]:
-    return [d for d in documents(store) if d["iri"] == value]

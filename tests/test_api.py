@@ -273,6 +273,10 @@ def test_documents(client):
     assert [a["name"] for a in docs["002"]["authors"]][:2] == ["林忠钦", "张纲"]
     assert docs["002"]["authors"][1]["affiliations"] == ["国家市场监督管理总局"] and docs["002"]["received"] == "2025-12-28"
     assert all(d["journal"] is None and d["authors"] == [] for k, d in docs.items() if k in ("001", "003", "004"))
+    for d in data["items"]:  # a document's own page reads its metadata for it alone: the same as in the list
+        single = ok_json(client, f"/api/documents/{d['doc_id']}?limit=1")
+        assert {k: single[k] for k in d if k in single} == {k: v for k, v in d.items() if k in single}
+        assert {"title", "authors", "sentence_count", "mention_count", "entity_count", "journal"} <= single.keys()
     one = ok_json(client, f"/api/documents/{ids[0]}?limit=5&offset=5")
     assert one["doc_id"] == ids[0] and len(one["sentences"]) == 5
     assert [s["index"] for s in one["sentences"]] == sorted(s["index"] for s in one["sentences"])
