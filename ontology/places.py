@@ -22,19 +22,27 @@ _CITY_SUFFIX = ("市", "地区", "盟")
 _PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维吾尔自治区|自治区|特别行政区)$")
 
 
+def _level(adcode: str) -> str:
+    """province, prefecture or county, from the zeros of the 12-digit division code (PPCCAA000000)."""
+    if adcode[2:].strip("0") == "":
+        return "province"
+    return "prefecture" if adcode[4:].strip("0") == "" else "county"
+
+
 @lru_cache(maxsize=1)
 def names() -> tuple[tuple[str, str], ...]:
     """(surface, canonical full name) of every division, full names first."""
     with importlib.resources.files("cpca").joinpath("resources/adcodes.csv").open(encoding="utf-8") as fh:
         rows = [(r["adcode"], r["name"].strip()) for r in csv.DictReader(fh)]
-    provinces = {_PROVINCE_SUFFIX.sub("", name) for code, name in rows if code[2:].strip("0") == ""}
-    full, short = {}, {}
+    provinces = {_PROVINCE_SUFFIX.sub("", name) for code, name in rows if _level(code) == "province"}
+    full: dict[str, None] = {}   # an ordered set
+    short: dict[str, str] = {}   # short name -> full name
     for code, name in rows:
         if name in _GENERIC or len(name) < 3 or (name.endswith("区") and name[:-1] in provinces):
             continue
-        full.setdefault(name, name)
-        prefecture = code[4:].strip("0") == "" and code[2:].strip("0") != ""
-        for suffix in _CITY_SUFFIX:
-            if prefecture and name.endswith(suffix) and len(name) - len(suffix) >= 2:
-                short.setdefault(name[:-len(suffix)], name)
-    return tuple(full.items()) + tuple((s, c) for s, c in short.items() if s not in full)
+        full[name] = None
+        if _level(code) == "prefecture":
+            for suffix in _CITY_SUFFIX:
+                if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+                    short.setdefault(name[:-len(suffix)], name)
+    return tuple((n, n) for n in full) + tuple((s, c) for s, c in short.items() if s not in full)

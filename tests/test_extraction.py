@@ -178,7 +178,9 @@ def test_departments_that_describe_a_class_are_not_orgs():
 
 def test_an_organisation_name_stops_at_a_body_acting_with_it():
     from nqikg.ingest.patterns import organisations
-    names = lambda t: [t[c.start:c.end] for c in organisations(t)]
+
+    def names(text):
+        return [text[c.start:c.end] for c in organisations(text)]
     assert names("合肥市市场监督管理局联合中国科学技术大学共建计量测试中心") == ["中国科学技术大学"]
     assert names("安徽省市场监督管理局组织安徽省计量科学研究院开展比对") == ["安徽省计量科学研究院"]
     assert names("中欧联合研究院成立") == ["中欧联合研究院"]  # 联合 inside a name, after no body's head
