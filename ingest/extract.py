@@ -619,9 +619,23 @@ def score_rows(gold_rows: dict[str, dict], extractor: Extractor | None = None,
     return ref.score(gold_rows, pred)
 
 
-def evaluate(gold_path: str | Path, extractor: Extractor | None = None, pred_path: str | Path | None = None) -> dict:
-    """Score the extractor on the gold file ``gold_path`` as the referee does."""
-    return score_rows({rec["id"]: rec for rec in read_jsonl(gold_path)}, extractor, pred_path)
+def evaluate(gold_path: str | Path, extractor: Extractor | None = None, pred_path: str | Path | None = None,
+             unseen_only: bool = False) -> dict:
+    """Score the extractor on the gold file ``gold_path`` as the referee does; ``unseen_only`` scores only the
+    lines that share no 12-character run with the project's training data (as the hidden test does) and
+    adds ``left_out``, the number of lines it skipped."""
+    rows = list(read_jsonl(gold_path))
+    for rec in rows:
+        if not isinstance(rec.get("entities"), list):
+            raise ExtractError(f"{gold_path}: line {rec.get('id')!r}: a gold line needs an \"entities\" list")
+    kept = rows
+    if unseen_only:
+        from .training.corpus import unseen_by_training
+        kept = unseen_by_training(rows)
+    scores = score_rows({rec["id"]: rec for rec in kept}, extractor, pred_path)
+    if unseen_only:
+        scores["left_out"] = len(rows) - len(kept)
+    return scores
 
 
 def main(argv: list[str] | None = None) -> int:

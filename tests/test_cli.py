@@ -39,3 +39,21 @@ def test_export_nquads_keeps_one_graph_per_document(corpus_store, tmp_path):
     assert run.returncode == 0, run.stderr
     graphs = {line.rsplit(" ", 2)[-2] for line in out.read_text(encoding="utf-8").splitlines() if line}
     assert sum("/graph/doc/" in g for g in graphs) == 5
+
+
+def test_eval_scores_the_lines_unseen_by_training_as_the_hidden_test_does(tmp_path):
+    import json
+    gold = tmp_path / "gold.jsonl"
+    lines = [{"id": "stock", "text": "加强计量、标准、认证认可、检验检测等质量基础设施建设。", "entities": []},  # a stock phrase
+             {"id": "fresh", "text": "嘉峪关钒钛磁铁矿选冶示范线投运。"}]
+    gold.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    run = nqikg("eval", str(gold))
+    assert run.returncode == 2 and "'fresh'" in run.stderr and '"entities"' in run.stderr
+    lines[1]["entities"] = []
+    gold.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in lines), encoding="utf-8")
+    run = nqikg("eval", str(gold), "--json", "--unseen-only")
+    assert run.returncode == 0, run.stderr
+    scores = json.loads(run.stdout)
+    assert scores["lines"] == 1 and scores["left_out"] == 1
+    run = nqikg("eval", str(gold), "--unseen-only")
+    assert run.stdout.startswith("lines 1 (1 sharing a 12-character run with the training data left out)")

@@ -5,7 +5,9 @@
   corpus) with the span conventions of :mod:`nqikg.ingest.conventions`, minus any record sharing a 12-character substring with a sentence
   of the dev set (``shared/gold/dev.jsonl``), so no model sees dev text;
 * :func:`split`: a stable ~10 % validation split by a hash of the id;
-* :func:`augment`: mention-replacement copies.
+* :func:`augment`: mention-replacement copies;
+* :func:`unseen_by_training`: the lines of an evaluation set that share no
+  12-character run with the training records, as the hidden test counts them.
 """
 from __future__ import annotations
 
@@ -30,16 +32,26 @@ def _shared_dir() -> Path | None:
         return None
 
 
-def dev_ngrams(dev_path: Path | None) -> set[str]:
+def ngrams(texts) -> set[str]:
+    """Every 12-character run of ``texts``."""
     grams: set[str] = set()
-    if dev_path is None or not dev_path.exists():
-        return grams
-    with dev_path.open(encoding="utf-8") as fh:
-        for line in fh:
-            if line.strip():
-                t = json.loads(line).get("text", "")
-                grams.update(t[i:i + NGRAM] for i in range(max(0, len(t) - NGRAM + 1)))
+    for t in texts:
+        grams.update(t[i:i + NGRAM] for i in range(max(0, len(t) - NGRAM + 1)))
     return grams
+
+
+def dev_ngrams(dev_path: Path | None) -> set[str]:
+    if dev_path is None or not dev_path.exists():
+        return set()
+    with dev_path.open(encoding="utf-8") as fh:
+        return ngrams(json.loads(line).get("text", "") for line in fh if line.strip())
+
+
+def unseen_by_training(rows: list[dict]) -> list[dict]:
+    """The ``rows`` that share no 12-character run with any training record: the lines the hidden test
+    scores (its lines overlapping the training data are left out of its score)."""
+    grams = ngrams(r["text"] for r in load_records()[0])
+    return [r for r in rows if not overlaps(r.get("text") or "", grams)]
 
 
 def overlaps(text: str, grams: set[str]) -> bool:
