@@ -8,7 +8,7 @@ import spacy
 from nqikg.ingest import tagger
 from nqikg.ingest.extract import LABELS, MODEL_DIR
 from nqikg.ingest.training import train_tagger
-from nqikg.ingest.training.corpus import COMPOSED, load_records, unseen_by_training
+from nqikg.ingest.training.corpus import COMPOSED, load_records
 
 
 def _brute_viterbi(em: np.ndarray, trans: np.ndarray, start: np.ndarray) -> np.ndarray:
@@ -107,11 +107,3 @@ def test_composed_records_train_the_tagger_once():
     assert len(composed) >= 900 and len(entity_first) >= 2000
     copied = {a["id"].split("#aug")[0] for a in train_tagger.augmented(rows)}
     assert copied and copied <= entity_first
-
-
-def test_unseen_by_training_leaves_out_lines_sharing_a_run_with_the_training_data():
-    seen = next(r["text"] for r in load_records()[0] if len(r["text"]) >= 30)
-    rows = [{"id": "copy", "text": "据报道，" + seen[5:17] + "。"},
-            {"id": "fresh", "text": "嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯嗯"},
-            {"id": "eleven", "text": seen[:11]}]
-    assert [r["id"] for r in unseen_by_training(rows)] == ["fresh", "eleven"]
