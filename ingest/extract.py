@@ -75,6 +75,8 @@ _CLAUSE_PUNCT = re.compile(r"[，,。；;！？!?]")
 # one-character names of places: province and country abbreviations (京津冀, 中美, 沪苏浙皖)
 _ONE_CHAR_PLACE = set("京津沪渝冀豫云滇辽黑湘皖鲁新苏浙赣鄂桂甘陇晋蒙陕秦吉闽贵黔粤青藏川蜀宁琼港澳台中美日德英法俄韩欧印")
 _BRACKET = re.compile(r"[（()）]")
+# a space between two Chinese characters: a layout break (table cell, wrapped line), or a title's inner space
+_LAYOUT_GAP = re.compile(r"(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])")
 
 
 def _is_word_char(ch: str) -> bool:
@@ -357,6 +359,11 @@ class Extractor:
                 s -= 1
             while e < len(text) and _is_word_char(text[e - 1]) and _is_word_char(text[e]):
                 e += 1
+            # nor across a layout break (国内现状 国际先进水平 数控机床: a flattened table), unless it is a title
+            # in 《》 (《工业机器人 谐波减速器 试验方法》); names are head-final, so it keeps the last piece
+            gaps = list(_LAYOUT_GAP.finditer(text, s, e))
+            if gaps and text[s - 1:s] != "《":
+                s = gaps[-1].end()
             # nor runs across one side of a bracket (目标（2025年目标): it keeps the side it starts in
             b = _BRACKET.search(text, s, e)
             if b and not (text[b.start()] in "（(" and re.search(r"[）)]", text[b.end():e])):

@@ -168,6 +168,18 @@ def test_ner_spans_snap_to_words_and_brackets():
     assert got == ["National Quality Infrastructure", "目标", "JSR株式会社", "信越化学工业株式会社"]
 
 
+def test_ner_spans_stop_at_a_layout_break_outside_a_title():
+    """A flattened table (国内现状 国际先进水平 / 数控机床 …) puts spaces between cells; only a title in 《》 keeps
+    its inner spaces."""
+    text = "领域 国内现状 国际先进水平 数控机床 整机；依据《工业机器人 谐波减速器 试验方法》"
+    table = text.index("国际先进水平")
+    title = text.index("工业机器人")
+    ner = [Cand(table, text.index(" 整机"), "STANDARD", "ner"),
+           Cand(title, text.index("》"), "STANDARD", "ner")]
+    got = [text[c.start:c.end] for c in Extractor._clean_ner(text, ner)]
+    assert got == ["数控机床", "工业机器人 谐波减速器 试验方法"]
+
+
 def test_departments_that_describe_a_class_are_not_orgs():
     text = "国务院计量行政部门、国家商检部门、县级以上地方人民政府计量行政部门和国务院有关部门"
     ner = []

@@ -15,7 +15,7 @@
   ``train_tagger --holdout DIR`` kept, which never saw them. The shipped model
   is retrained on all records. Figures go into the model's ``meta``.
 
-Deterministic; about a minute on one core.
+Deterministic; about two minutes on one core.
 """
 from __future__ import annotations
 

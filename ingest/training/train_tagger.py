@@ -14,7 +14,7 @@
   (``relations_*.jsonl``) go in once;
 * the whole extractor is then scored on the validation records (kept in
   ``training.json``): the figure the settings here were chosen by;
-* fixed seed: a rebuild gives the same model (~1 min on one CPU core).
+* fixed seed: a rebuild gives the same model (~2 min on one CPU core).
 """
 from __future__ import annotations
 
