@@ -19,7 +19,7 @@ import sys
 from pathlib import Path
 
 from .align import AlignError, align_record
-from .corpus import HERE, _shared_dir, ngrams, overlaps
+from .corpus import HERE, _shared_dir, file_ngrams, overlaps
 
 UNSEEN_EVAL = HERE / "eval" / "unseen_genres.jsonl"
 
@@ -27,13 +27,8 @@ UNSEEN_EVAL = HERE / "eval" / "unseen_genres.jsonl"
 def held_out_ngrams() -> dict[str, set[str]]:
     """The 12-character runs of the dev set and of the unseen-genre evaluation set."""
     shared = _shared_dir()
-    sets = {"the dev set": shared / "gold" / "dev.jsonl" if shared else None, "the unseen-genre set": UNSEEN_EVAL}
-    out = {}
-    for name, path in sets.items():
-        if path is not None and path.exists():
-            with path.open(encoding="utf-8") as fh:
-                out[name] = ngrams(json.loads(line).get("text", "") for line in fh if line.strip())
-    return out
+    return {"the dev set": file_ngrams(shared / "gold" / "dev.jsonl" if shared else None),
+            "the unseen-genre set": file_ngrams(UNSEEN_EVAL)}
 
 
 def problems(rec: dict, held_out: dict[str, set[str]]) -> list[str]:

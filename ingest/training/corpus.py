@@ -40,10 +40,11 @@ def ngrams(texts) -> set[str]:
     return grams
 
 
-def dev_ngrams(dev_path: Path | None) -> set[str]:
-    if dev_path is None or not dev_path.exists():
+def file_ngrams(path: Path | None) -> set[str]:
+    """Every 12-character run of the texts of a JSON Lines file (none when there is no file)."""
+    if path is None or not path.exists():
         return set()
-    with dev_path.open(encoding="utf-8") as fh:
+    with path.open(encoding="utf-8") as fh:
         return ngrams(json.loads(line).get("text", "") for line in fh if line.strip())
 
 
@@ -70,7 +71,7 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tup
     corpus = shared / "corpus" if shared else None
     if dev_path is None and shared is not None:
         dev_path = shared / "gold" / "dev.jsonl"
-    grams = dev_ngrams(dev_path)
+    grams = file_ngrams(dev_path)
     rows, dropped, seen = [], 0, set()
     for path in sorted(data_dir.glob("*.jsonl")):
         with path.open(encoding="utf-8") as fh:
