@@ -18,23 +18,24 @@ import json
 import sys
 from pathlib import Path
 
+from nqikg.ingest import conventions
+from nqikg.ontology import vocab
+
 from .align import AlignError, align_record
-from .corpus import HERE, _shared_dir, file_ngrams, overlaps
+from .corpus import HERE, file_ngrams, optional_shared_dir, overlaps
 
 UNSEEN_EVAL = HERE / "eval" / "unseen_genres.jsonl"
 
 
 def held_out_ngrams() -> dict[str, set[str]]:
     """The 12-character runs of the dev set and of the unseen-genre evaluation set."""
-    shared = _shared_dir()
+    shared = optional_shared_dir()
     return {"the dev set": file_ngrams(shared / "gold" / "dev.jsonl" if shared else None),
             "the unseen-genre set": file_ngrams(UNSEEN_EVAL)}
 
 
 def problems(rec: dict, held_out: dict[str, set[str]]) -> list[str]:
     """What is wrong with one annotated line (empty when nothing)."""
-    from nqikg.ingest import conventions
-    from nqikg.ontology import vocab
     if not isinstance(rec.get("text"), str) or not rec.get("id"):
         return ['needs an "id" and a "text"']
     try:

@@ -24,7 +24,8 @@ SEED = 13
 NGRAM = 12
 
 
-def _shared_dir() -> Path | None:
+def optional_shared_dir() -> Path | None:
+    """The shared folder (corpus, gold, reference), or None on a machine without it."""
     try:
         from nqikg.ontology import shared_dir
         return shared_dir()
@@ -67,7 +68,7 @@ def load_records(data_dir: Path = DATA_DIR, dev_path: Path | None = None) -> tup
     overlapping the dev set."""
     from nqikg.ingest import conventions
     from nqikg.ingest.training.align import AlignError, align_record
-    shared = _shared_dir()
+    shared = optional_shared_dir()
     corpus = shared / "corpus" if shared else None
     if dev_path is None and shared is not None:
         dev_path = shared / "gold" / "dev.jsonl"
