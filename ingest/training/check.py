@@ -7,8 +7,11 @@ the previous one), keep its spans under the span conventions the loader
 applies, give relations whose ends are entities of the line with labels the
 predicate's type signature allows (ANNOTATION.md, Relations), and facts whose
 indicator and value are entities of the line. No line may share a 12-character
-run with the dev set (the loader would drop it) or with the unseen-genre
-evaluation set (it would leak into that measure). Problems are printed as
+run with the dev set (the loader would drop it), with the unseen-genre
+evaluation set (it would leak into that measure) or with the corpus documents
+(the project's input, whose text stays out of the repository; a web copy of one
+would also carry dev lines), nor repeat a line of another training file (the
+loader would keep only the first). Problems are printed as
 ``FILE:LINE: message``; the exit status is 1 when there is any.
 """
 from __future__ import annotations
@@ -22,22 +25,39 @@ from nqikg.ingest import conventions
 from nqikg.ontology import vocab
 
 from .align import AlignError, align_record
-from .corpus import HERE, file_ngrams, optional_shared_dir, overlaps
+from .corpus import DATA_DIR, HERE, file_ngrams, ngrams, optional_shared_dir, overlaps
 
 UNSEEN_EVAL = HERE / "eval" / "unseen_genres.jsonl"
 
 
 def held_out_ngrams() -> dict[str, set[str]]:
-    """The 12-character runs of the dev set and of the unseen-genre evaluation set."""
+    """The 12-character runs of the dev set, the unseen-genre evaluation set and the corpus documents."""
     shared = optional_shared_dir()
+    documents = sorted((shared / "corpus").glob("*.txt")) if shared else []
     return {"the dev set": file_ngrams(shared / "gold" / "dev.jsonl" if shared else None),
-            "the unseen-genre set": file_ngrams(UNSEEN_EVAL)}
+            "the unseen-genre set": file_ngrams(UNSEEN_EVAL),
+            "the corpus documents": ngrams(p.read_text(encoding="utf-8") for p in documents)}
 
 
-def problems(rec: dict, held_out: dict[str, set[str]]) -> list[str]:
-    """What is wrong with one annotated line (empty when nothing)."""
+def training_lines(excluded: list[Path]) -> dict[str, str]:
+    """The text of every line of the training files (but ``excluded``), with its file's name."""
+    out: dict[str, str] = {}
+    skip = {p.resolve() for p in excluded}
+    for path in sorted(DATA_DIR.glob("*.jsonl")):
+        if path.resolve() not in skip:
+            with path.open(encoding="utf-8") as fh:
+                for line in fh:
+                    if line.strip():
+                        out.setdefault(json.loads(line).get("text"), path.name)
+    return out
+
+
+def problems(rec: dict, held_out: dict[str, set[str]], known: dict[str, str] | None = None) -> list[str]:
+    """What is wrong with one annotated line (empty when nothing); ``known``: training lines and their files."""
     if not isinstance(rec.get("text"), str) or not rec.get("id"):
         return ['needs an "id" and a "text"']
+    if known and rec["text"] in known:
+        return [f"the same text as a line of {known[rec['text']]}"]
     try:
         row = align_record(rec)
     except (AlignError, KeyError, TypeError, ValueError) as exc:
@@ -70,7 +90,7 @@ def problems(rec: dict, held_out: dict[str, set[str]]) -> list[str]:
                 out.append(f"fact {key} {f.get(key)!r} is not an entity of the line")
     for name, grams in held_out.items():
         if overlaps(row["text"], grams):
-            out.append(f"shares a 12-character run with {name}: write it anew")
+            out.append(f"shares a 12-character run with {name}: leave it out or write it anew")
     return out
 
 
@@ -79,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("files", nargs="+", type=Path)
     args = ap.parse_args(argv)
     held_out = held_out_ngrams()
+    known = training_lines(args.files)
     found = lines = 0
     for path in args.files:
         for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
@@ -90,7 +111,7 @@ def main(argv: list[str] | None = None) -> int:
             except json.JSONDecodeError as exc:
                 issues = [f"not JSON ({exc.msg} at column {exc.colno})"]
             else:
-                issues = problems(rec, held_out) if isinstance(rec, dict) else ["not a JSON object"]
+                issues = problems(rec, held_out, known) if isinstance(rec, dict) else ["not a JSON object"]
             for issue in issues:
                 print(f"{path}:{n}: {issue}")
             found += len(issues)
