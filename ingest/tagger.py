@@ -275,6 +275,18 @@ class TaggerModel:
         """Best BIO-valid tag of every character; text j covers E[offsets[j]:offsets[j+1]]."""
         return kernels.viterbi(E, offsets, self.T, self.tagset.n, NEG)
 
+    @classmethod
+    def mean(cls, models: Sequence["TaggerModel"]) -> "TaggerModel":
+        """The model whose weights are the mean of ``models``' weights: decoding with it sums their scores,
+        an ensemble at the cost of one model."""
+        out = cls(models[0].tagset, models[0].bits)
+        for m in models:
+            out.W += m.W
+            out.T += m.T
+        out.W /= len(models)
+        out.T /= len(models)
+        return out
+
     # ------------------------------------------------------------- persistence
     def save(self, path: Path) -> None:
         flat = self.W.ravel()

@@ -92,6 +92,24 @@ def test_training_learns_and_saved_model_predicts_the_same(tmp_path):
            [[(e.start_char, e.end_char, e.label_) for e in d.ents] for d in again.pipe(texts)]
 
 
+def test_the_mean_of_seeds_scores_as_their_ensemble():
+    """The shipped weights are the mean of several seeds' models: its scores are the mean of theirs."""
+    rows = [r for r in load_records()[0] if r["entities"]][:60]
+    nlp = train_tagger.make_nlp()
+    comp = nlp.get_pipe("nqi_ner")
+    models = []
+    for seed in (1, 2):
+        train_tagger.fit(comp, rows, epochs=6, verbose=False, seed=seed)
+        models.append(comp.model)
+    assert not np.array_equal(models[0].W, models[1].W)  # the seeds shuffle differently
+    H = train_tagger.Encoded(comp, rows[:5]).H[0]
+    mean = tagger.TaggerModel.mean(models)
+    assert np.allclose(mean.emissions(H), (models[0].emissions(H) + models[1].emissions(H)) / 2, atol=1e-4)
+    assert np.allclose(mean.T, (models[0].T + models[1].T) / 2)
+    comp.model = mean
+    assert train_tagger.span_f1(comp, rows) > 0.6
+
+
 @pytest.mark.parametrize("text", ["", " ", "\u3000\n", "a" * 3000, "中" * 6000])
 def test_degenerate_texts(text):
     nlp = spacy.load(MODEL_DIR)
