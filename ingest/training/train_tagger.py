@@ -19,7 +19,7 @@
   retrained on all records, and the shipped weights are the mean of the three
   (:meth:`TaggerModel.mean`, a score ensemble at the decoding cost of one
   model: single seeds vary by up to 0.04 in dev relation F1);
-* fixed seeds: a rebuild gives the same model (~7 min on one CPU core).
+* fixed seeds: a rebuild gives the same model (~9 min on one CPU core).
 """
 from __future__ import annotations
 
