@@ -47,8 +47,9 @@ def training_lines(excluded: list[Path]) -> dict[str, str]:
         if path.resolve() not in skip:
             with path.open(encoding="utf-8") as fh:
                 for line in fh:
-                    if line.strip():
-                        out.setdefault(json.loads(line).get("text"), path.name)
+                    text = json.loads(line).get("text") if line.strip() else None
+                    if text:  # stand-off corpus records carry offsets, not text
+                        out.setdefault(text, path.name)
     return out
 
 

@@ -143,26 +143,30 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, verbose: bool = True, holdout
               f"{len(val_rows)} validation; seeds {SEEDS}", file=sys.stderr)
     nlp = make_nlp()
     component = nlp.get_pipe("nqi_ner")
-    held, full, runs = [], [], []
+    held, runs = [], []
     for seed in SEEDS:
         best_epoch, best, history = fit(component, train_rows + augmented(train_rows, seed), epochs, val_rows,
                                         verbose=verbose, seed=seed)
         held.append(component.model)
-        if verbose:
-            print(f"seed {seed}: best epoch {best_epoch} (validation strict F1 of the tagger {best:.4f}); "
-                  f"retraining on all records", file=sys.stderr)
-        fit(component, rows + augmented(rows, seed), best_epoch, verbose=verbose, seed=seed)
-        full.append(component.model)
         runs.append({"seed": seed, "best_epoch": best_epoch, "validation_strict_f1": round(best, 4),
                      "history": history})
+        if verbose:
+            print(f"seed {seed}: best epoch {best_epoch} (validation strict F1 of the tagger {best:.4f})",
+                  file=sys.stderr)
     component.model = TaggerModel.mean(held)
+    del held  # the seeds' models on all records are trained one at a time after this
     if holdout is not None:  # the model that never saw the held-out records, for honest end-to-end figures
         nlp.to_disk(holdout)
     best = span_f1(component, val_rows)
     pipeline = validate_pipeline(nlp, val_rows)
     if verbose:
         print(f"mean of the seeds: validation strict F1 of the tagger {best:.4f}, of the whole extractor "
-              f"{pipeline['strict_f1']:.4f}, facts F1 {pipeline['facts_f1']:.4f}", file=sys.stderr)
+              f"{pipeline['strict_f1']:.4f}, facts F1 {pipeline['facts_f1']:.4f}; retraining on all records",
+              file=sys.stderr)
+    full = []
+    for run in runs:
+        fit(component, rows + augmented(rows, run["seed"]), run["best_epoch"], verbose=verbose, seed=run["seed"])
+        full.append(component.model)
     component.model = TaggerModel.mean(full)
     # written beside the old model and swapped in, so a failed run leaves the shipped model intact
     tmp = out.with_name(out.name + ".new")
