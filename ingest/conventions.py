@@ -5,6 +5,10 @@ learns the convention the annotators may have missed) and to the extractor's
 output (so a tagger miss is still put right). Entities are plain dicts with
 ``start``, ``end``, ``label`` and ``text``; the text is the sentence.
 
+* **Pillar words in loose compounds** (rule 4: 计量能力, 标准化工作 → 计量,
+  标准化): a pillar word followed by a generic head (能力, 服务, 工作, 数据 …)
+  is the pillar word alone, whatever the vocabulary lists (检测能力,
+  检验检测服务, 计量数据); the training annotations never take such a head.
 * **Technique names** keep their 技术 (快检技术, 计量技术 in ANNOTATION.md):
   a method or pillar element directly followed by 技术 is named with it
   (数字孪生技术, 在线检测技术, 认证认可技术), unless 技术 starts a noun that the
@@ -49,6 +53,15 @@ _PART = re.compile(r"(零部件|部件|组件|元器件|器件|轴承|叶片|工
 _ABBREV = re.compile(r"[（(]\s*([A-Za-z][A-Za-z0-9\-/]{1,11})\s*[）)]")
 
 
+# rule 4: pillar words (longest first) and the generic heads that make a loose compound of them
+PILLAR_WORDS = {"检验检测": "TESTING", "认证认可": "CERTIFICATION", "合格评定": "CERTIFICATION", "标准化": "STANDARD",
+                "计量": "METROLOGY", "校准": "METROLOGY", "标准": "STANDARD", "检测": "TESTING", "检验": "TESTING",
+                "认证": "CERTIFICATION", "认可": "CERTIFICATION"}
+LOOSE_HEADS = ("能力", "服务", "工作", "事业", "基础", "供给", "数据", "水平", "活动", "结果", "要求", "资源", "人才", "领域",
+               "监督", "管理")
+_LOOSE = re.compile("(" + "|".join(PILLAR_WORDS) + ")(?:" + "|".join(LOOSE_HEADS) + ")")
+
+
 def entity(text: str, start: int, end: int, label: str) -> dict:
     """An entity of the exchange format (ANNOTATION.md)."""
     return {"start": start, "end": end, "label": label, "text": text[start:end]}
@@ -58,6 +71,17 @@ def _applied_as_technique(text: str, start: int, end: int) -> bool:
     """The field text[start:end], followed by 技术, is applied (运用…) or listed among techniques."""
     lead = _CLAUSE.split(text[max(0, start - APPLY_WINDOW):start])[-1]
     return bool(_APPLY.search(lead) or _TECH_LIST_BEFORE.search(text, 0, start) or _TECH_LIST_AFTER.match(text, end + 2))
+
+
+def _loose_compounds(text: str, ents: list[dict]) -> list[dict]:
+    """A pillar word with a generic head (检测能力, 检验检测服务) is the pillar word alone (rule 4)."""
+    out = []
+    for e in ents:
+        m = _LOOSE.fullmatch(e["text"])
+        if m and e["label"] in TECHNIQUE_LABELS | {"INDUSTRY"}:
+            e = entity(text, e["start"], e["start"] + len(m.group(1)), PILLAR_WORDS[m.group(1)])
+        out.append(e)
+    return out
 
 
 def _technique(text: str, ents: list[dict]) -> list[dict]:
@@ -138,5 +162,5 @@ def _products_are_not_standards(text: str, ents: list[dict]) -> list[dict]:
 def apply(text: str, entities: list[dict]) -> list[dict]:
     """``entities`` (non-overlapping) with the conventions above applied."""
     ents = sorted(entities, key=lambda e: e["start"])
-    ents = _products_are_not_standards(text, _technique(text, ents))
+    ents = _products_are_not_standards(text, _technique(text, _loose_compounds(text, ents)))
     return _abbreviations(text, _whole_and_part(text, _sector_lists(text, ents)))

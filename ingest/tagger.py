@@ -378,9 +378,14 @@ class CharTagger:
         self.model.save(path / "weights.npz")
         self.featurizer.words.save(path / "words.npz")
         (path / "tagger.json").write_text(json.dumps({"labels": self.tagset.labels, "bits": self.model.bits,
-                                                      "lexicon_labels": self.lexicon_labels}), encoding="utf-8")
+                                                      "lexicon_labels": self.lexicon_labels,
+                                                      "templates": [name for name, _ in TEMPLATES]}), encoding="utf-8")
 
     def from_disk(self, path, *, exclude=()) -> "CharTagger":
+        saved = json.loads((Path(path) / "tagger.json").read_text(encoding="utf-8")).get("templates")
+        if saved != [name for name, _ in TEMPLATES]:
+            raise ValueError(f"{path}: the weights were trained with other feature templates than this code has; "
+                             "rebuild them with python -m nqikg.ingest.training.train_tagger")
         self.model = TaggerModel.load(Path(path) / "weights.npz", self.tagset)
         words = Path(path) / "words.npz"
         if not words.exists():

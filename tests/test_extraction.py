@@ -141,6 +141,22 @@ def test_technique_names_keep_their_suffix():
     assert all(text[e["start"]:e["end"]] == e["text"] for e in conventions.apply(text, ents))
 
 
+def test_pillar_words_in_loose_compounds_stand_alone(extractor):
+    """Rule 4: 检测能力, 检验检测服务, 标准化工作 are the pillar word alone, though the vocabulary lists some of
+    them; established terms (检验检测机构, 标准体系, 计量技术) and names around a pillar word keep their span."""
+    text = "提升检测能力和检验检测服务水平，做好标准化工作，推动计量数据互认，健全标准体系，培育检验检测机构，发展计量技术。"
+    ents = [_dict(text, w, lab) for w, lab in (("检测能力", "TESTING"), ("检验检测服务", "INDUSTRY"), ("标准化工作", "STANDARD"),
+                                               ("计量数据", "METROLOGY"), ("标准体系", "STANDARD"),
+                                               ("检验检测机构", "TESTING"), ("计量技术", "METROLOGY"))]
+    got = [(e["label"], e["text"]) for e in conventions.apply(text, ents)]
+    assert got == [("TESTING", "检测"), ("TESTING", "检验检测"), ("STANDARD", "标准化"), ("METROLOGY", "计量"),
+                   ("STANDARD", "标准体系"), ("TESTING", "检验检测机构"), ("METROLOGY", "计量技术")]
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in conventions.apply(text, ents))
+    found = {(e["label"], e["text"]) for e in next(extractor.annotate([text]))["entities"]}
+    assert {("TESTING", "检测"), ("TESTING", "检验检测"), ("METROLOGY", "计量")} <= found
+    assert not {"检测能力", "检验检测服务", "计量数据"} & {t for _, t in found}
+
+
 def test_sector_lists_and_product_parts():
     text = "铝合金在交通车辆、国防装备等领域应用，盾构机主轴承和农产品食品药品，航空发动机单晶叶片。"
     ents = [_dict(text, w, "PRODUCT") for w in ("铝合金", "交通车辆", "国防装备", "盾构机", "主轴承", "农产品", "食品", "药品",

@@ -1,6 +1,8 @@
 """The character tagger: decoding, features, training and persistence."""
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pytest
 import spacy
@@ -125,3 +127,18 @@ def test_composed_records_train_the_tagger_once():
     assert len(composed) >= 900 and len(entity_first) >= 2000
     copied = {a["id"].split("#aug")[0] for a in train_tagger.augmented(rows)}
     assert copied and copied <= entity_first
+
+
+def test_weights_of_other_feature_templates_are_refused(tmp_path):
+    """Weights are rows of hashed templates: read with other templates they would tag nonsense, so loading
+    them fails and says how to rebuild."""
+    nlp = train_tagger.make_nlp()
+    nlp.to_disk(tmp_path / "m")
+    info = tmp_path / "m" / "nqi_ner" / "tagger.json"
+    saved = json.loads(info.read_text(encoding="utf-8"))
+    assert saved["templates"] == [name for name, _ in tagger.TEMPLATES]
+    spacy.load(tmp_path / "m")  # the same templates load
+    saved["templates"] = saved["templates"][:-1]
+    info.write_text(json.dumps(saved), encoding="utf-8")
+    with pytest.raises(ValueError, match="other feature templates.*train_tagger"):
+        spacy.load(tmp_path / "m")
