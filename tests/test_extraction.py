@@ -105,6 +105,17 @@ def test_code_and_title_rules():
     assert ("质量强国建设纲要", "POLICY") in got and ("纲要", "POLICY") in got
 
 
+@pytest.mark.parametrize("title, label", [
+    ("电动汽车用动力电池包安全技术规范", "STANDARD"), ("智能门锁质量安全要求", "STANDARD"),
+    ("晶体硅光伏组件 衰减率测试方法", "STANDARD"), ("计量标准考核规范", "METROLOGY"), ("热电偶校准规范", "METROLOGY"),
+    ("关于加快推进质量基础设施一站式服务的意见", "POLICY"), ("计量发展规划（2021—2035年）", "POLICY"),
+])
+def test_titles_take_the_label_their_last_words_give(title, label):
+    """A title without a code is a policy unless it ends like a standard or a metrology specification."""
+    text = f"发布《{title}》。"
+    assert [(text[c.start:c.end], c.label) for c in patterns.titles(text)] == [(title, label)]
+
+
 def test_lexicon_lookup():
     assert any(e.label == "ORG" and e.canonical == "国家市场监督管理总局" for e in lexicon.lookup("市场监管总局"))
     assert any(e.label == "INDUSTRY" for e in lexicon.lookup("汽车制造业"))
