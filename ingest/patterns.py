@@ -51,7 +51,8 @@ _NOT_POLICY_TITLE = re.compile(r"(报|杂志|学报|日报|期刊|晚报|周刊|
 _ALIAS = re.compile(r"[（(]\s*(?:以下简称|下称|以下称为|以下称|简称)\s*[：:]?\s*[“\"《]?([^”\"》）)，,]{1,20})[”\"》]?\s*[）)]")
 
 # ---------------------------------------------------------------- values
-_NUM = r"\d+(?:,\d{3}(?!\d))*(?:\.\d+)?"
+# thousands grouped by commas (1,048) or, as PDF text has them, by spaces (1 048 万辆, 7 462.5 亿元)
+_NUM = r"(?:\d{1,3}(?:[ \u00a0\u2009]\d{3}(?!\d))+|\d+(?:,\d{3}(?!\d))*)(?:\.\d+)?"
 _SCI = (r"(?:\d+(?:\.\d+)?\s?[×xX*]\s?10\s?(?:\^\s?\{?[-−–]?\d+\}?|[-−–]?\d+|[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)"
         r"|\d+(?:\.\d+)?\s?[×xX*]\s?\d+(?:\.\d+)?|10\^\s?\{?[-−–]?\d+\}?)")
 _FRAC = r"\d{1,3}/\d{1,4}(?![\d/])"  # 1/3, 1/20 (as written)
@@ -218,7 +219,9 @@ def values(text: str) -> list[Cand]:
 def _cn_values(text: str) -> list[Cand]:
     if not _CN_NUMERAL_CHAR.search(text):
         return []
-    return [Cand(m.start(), m.end(), "VALUE", "pattern", 69) for m in _CN_VALUE.finditer(text)]
+    # not the 亿元 of 7 462.5 亿元: a multiplier after Arabic digits belongs to their value
+    return [Cand(m.start(), m.end(), "VALUE", "pattern", 69) for m in _CN_VALUE.finditer(text)
+            if not re.search(r"[\d.]\s*$", text[max(0, m.start() - 3):m.start()])]
 
 
 # ---------------------------------------------------------------- organisations
