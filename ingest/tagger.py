@@ -168,6 +168,14 @@ class WordIndex:
                         yield parts[0]
         return cls.from_words(words())
 
+    def __contains__(self, word: str) -> bool:
+        table = self.tables.get(len(word))
+        if table is None or not len(table):
+            return False
+        key = _ngram_keys(np.frombuffer(word.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64), len(word))[0]
+        i = int(np.searchsorted(table, key))
+        return i < len(table) and table[i] == key
+
     def streams(self, code: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(ws, we, wm) over a padded code-point stream."""
         ws, we, wm = (np.zeros(len(code), dtype=np.uint64) for _ in range(3))

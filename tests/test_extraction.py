@@ -196,6 +196,16 @@ def test_ner_spans_snap_to_words_and_brackets():
     assert got == ["National Quality Infrastructure", "目标", "JSR株式会社", "信越化学工业株式会社"]
 
 
+def test_a_function_character_that_starts_or_ends_a_word_stays_in_the_name(extractor):
+    """在, 对, 等 are trimmed off a span's edges, but not where they begin or end a dictionary word of the span."""
+    text = "推进关键比对，研制在线校准装置和等效应力测试，在我国推广"
+    ner = [Cand(text.index(w), text.index(w) + len(w), lab, "ner")
+           for w, lab in (("关键比对", "METROLOGY"), ("在线校准装置", "METROLOGY"), ("等效应力", "INDICATOR"), ("在我国", "LOC"))]
+    assert [text[c.start:c.end] for c in Extractor._clean_ner(text, ner, extractor.words)] == [
+        "关键比对", "在线校准装置", "等效应力", "我国"]
+    assert [text[c.start:c.end] for c in Extractor._clean_ner(text, ner)] == ["关键比", "线校准装置", "效应力", "我国"]
+
+
 def test_ner_spans_stop_at_a_layout_break_outside_a_title():
     """A flattened table (国内现状 国际先进水平 / 数控机床 …) puts spaces between cells; only a title in 《》 keeps
     its inner spaces."""
@@ -245,6 +255,8 @@ def test_an_organisation_name_stops_at_a_body_acting_with_it():
     assert names("合肥市市场监督管理局联合中国科学技术大学共建计量测试中心") == ["中国科学技术大学"]
     assert names("安徽省市场监督管理局组织安徽省计量科学研究院开展比对") == ["安徽省计量科学研究院"]
     assert names("中欧联合研究院成立") == ["中欧联合研究院"]  # 联合 inside a name, after no body's head
+    assert names("国家认监委批准中国船级社质量认证有限公司开展认证") == ["中国船级社质量认证有限公司"]
+    assert names("中望软件ZW3D通过中国电子技术标准化研究院测评") == ["中国电子技术标准化研究院"]
 
 
 # ------------------------------------------------------------ model and extractor

@@ -75,6 +75,7 @@ def test_dictionary_word_streams(tmp_path):
     assert we == [0, 2, 0, 2, 3, 0, 2, 3]
     assert wm == [0, 1, 0, 1, 1, 0, 1, 1]  # 价 is inside 计价: no name boundary before it
     tagger.WordIndex.from_words([]).streams(code)  # an empty dictionary matches nothing
+    assert "计价秤" in words and "价秤" not in words and "" not in words and "计量标准器" not in words
     words.save(tmp_path / "w.npz")
     assert all(x.tolist() == y.tolist() for x, y in zip(tagger.WordIndex.load(tmp_path / "w.npz").streams(code),
                                                         words.streams(code)))
