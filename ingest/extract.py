@@ -66,6 +66,10 @@ _NAME_OF_THING = {"INDICATOR", "PRODUCT", "METHOD", "INDUSTRY", "METROLOGY", "ST
 _TITLE_CUT = re.compile(r"(副?(?:主任|局长|部长|司长|处长|厅长|院长|所长|主席|书记|总理|总经理|董事长|理事长|会长|秘书长|"
                         r"总工程师|首席|专家|教授|研究员|发言人)|表示|指出|认为|介绍|强调)")
 _ORG_VERB = re.compile(r"(运用|构建|开展|通报|推行|采用|实施|建成|研制|发布|推动|打造|坚持|依托|建立|完成|获得|实现|提出|印发|召开|组织|牵头|主导|参与|联合)")
+# …组织 and 联合会 / 联合国 end a name as its head (国际航空航天质量组织, 中国机械工业联合会), not as a verb,
+# unless they follow a body's head (市场监管总局组织)
+_ORG_NOUN_HEAD = re.compile(r"(?:组织|联合[会国体])$")
+_BODY_HEAD_CHARS = frozenset("局厅委部院所心司学会校")
 # rule 7: a department is one body only as the State Council's or the nation's (国务院计量行政部门); 有关部门,
 # 市场监管部门 and 地方人民政府标准化行政主管部门 describe a class of bodies
 _CLASS_OF_BODIES = re.compile(r"^(?!(?:国务院|国家)[^有相各]*$).*部门$")
@@ -394,8 +398,8 @@ class Extractor:
                         continue
             if c.label == "ORG":
                 m = _ORG_VERB.search(text, s + 2, e)
-                if m:  # 海尔集团运用 / 市场监管总局通报: a name does not run into its verb
-                    e = m.start()
+                if m and not (_ORG_NOUN_HEAD.match(text, m.start(), e) and text[m.start() - 1] not in _BODY_HEAD_CHARS):
+                    e = m.start()  # 海尔集团运用 / 市场监管总局通报: a name does not run into its verb
                 if _CLASS_OF_BODIES.search(text[s:e]):
                     continue
                 m = _ORG_PAIR.search(text, s + 2, e)

@@ -239,6 +239,15 @@ def test_a_named_centre_keeps_its_bracketed_qualifier():
                    ("ORG", "江苏省产业计量测试中心（纳米材料）")]
 
 
+def test_an_organisation_does_not_run_into_its_verb_but_keeps_a_noun_head():
+    text = "市场监管总局组织开展抽查，中国机械工业联合会和国际航空航天质量组织发布报告"
+    ner = [Cand(0, text.index("开展"), "ORG", "ner"),
+           Cand(text.index("中国"), text.index("和"), "ORG", "ner"),
+           Cand(text.index("国际"), text.index("发布"), "ORG", "ner")]
+    assert [text[c.start:c.end] for c in Extractor._clean_ner(text, ner)] == [
+        "市场监管总局", "中国机械工业联合会", "国际航空航天质量组织"]
+
+
 def test_departments_that_describe_a_class_are_not_orgs():
     text = "国务院计量行政部门、国家商检部门、县级以上地方人民政府计量行政部门和国务院有关部门"
     ner = []
