@@ -69,7 +69,6 @@ _ORG_VERB = re.compile(r"(运用|构建|开展|通报|推行|采用|实施|建�
 # …组织 and 联合会 / 联合国 end a name as its head (国际航空航天质量组织, 中国机械工业联合会), not as a verb,
 # unless they follow a body's head (市场监管总局组织)
 _ORG_NOUN_HEAD = re.compile(r"(?:组织|联合[会国体])$")
-_BODY_HEAD_CHARS = frozenset("局厅委部院所心司学会校")
 # rule 7: a department is one body only as the State Council's or the nation's (国务院计量行政部门); 有关部门,
 # 市场监管部门 and 地方人民政府标准化行政主管部门 describe a class of bodies
 _CLASS_OF_BODIES = re.compile(r"^(?!(?:国务院|国家)[^有相各]*$).*部门$")
@@ -398,7 +397,8 @@ class Extractor:
                         continue
             if c.label == "ORG":
                 m = _ORG_VERB.search(text, s + 2, e)
-                if m and not (_ORG_NOUN_HEAD.match(text, m.start(), e) and text[m.start() - 1] not in _BODY_HEAD_CHARS):
+                if m and not (_ORG_NOUN_HEAD.match(text, m.start(), e)
+                              and text[m.start() - 1] not in patterns.BODY_HEAD_CHARS):
                     e = m.start()  # 海尔集团运用 / 市场监管总局通报: a name does not run into its verb
                 if _CLASS_OF_BODIES.search(text[s:e]):
                     continue

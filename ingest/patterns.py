@@ -230,7 +230,8 @@ _ORG_STOP = set("的和与及或、，,。；;：:“”\"（）()《》 在由�
 
 # a body acting with another (…管理局联合中国科学技术大学), or approving or testing something (国家认监委批准…,
 # …通过…研究院): the name walked left ends at the verb
-_ORG_JOIN = re.compile(r"(?:[局厅委部院所心司学会校]\s*(?:联合|组织|会同|委托|牵头|指导|携手|支持|依托|协同)"
+BODY_HEAD_CHARS = "局厅委部院所心司学会校"  # last characters of a body's name (…总局, …研究院, …学会)
+_ORG_JOIN = re.compile(rf"(?:[{BODY_HEAD_CHARS}]\s*(?:联合|组织|会同|委托|牵头|指导|携手|支持|依托|协同)"
                        r"|通过|批准|授权|认定)$")  # …批准中国船级社质量认证有限公司, ZW3D通过中国电子技术标准化研究院
 _GENERIC_NAME = {"技术", "科学", "研究", "质量", "工程", "计量", "标准", "检测", "国家", "地方", "高校", "重点"}
 
