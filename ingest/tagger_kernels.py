@@ -92,3 +92,84 @@ def viterbi(E: np.ndarray, offsets: np.ndarray, T: np.ndarray, n: int, neg: np.f
             cur = back[t, cur]
             out[a + t - 1] = cur
     return out
+
+
+@numba.njit(cache=True, fastmath=True, boundscheck=False)
+def _lstm_step(pre, state, cell):
+    """Gates (i f g o) in ``pre`` -> the next ``cell`` and ``state``: hard-sigmoid gates, hard-tanh cell."""
+    h = state.shape[0]
+    zero, one, quarter, half = np.float32(0), np.float32(1), np.float32(0.25), np.float32(0.5)
+    for m in range(h):
+        gate_in = min(max(quarter * pre[m] + half, zero), one)
+        gate_forget = min(max(quarter * pre[h + m] + half, zero), one)
+        candidate = min(max(pre[2 * h + m], -one), one)
+        gate_out = min(max(quarter * pre[3 * h + m] + half, zero), one)
+        c = gate_forget * cell[m] + gate_in * candidate
+        cell[m] = c
+        state[m] = gate_out * min(max(c, -one), one)
+
+
+@numba.njit(cache=True, fastmath=True, boundscheck=False)
+def add_bilstm_scores(E: np.ndarray, table: np.ndarray, rows: np.ndarray, offsets: np.ndarray,
+                      weight_f: np.ndarray, bias_f: np.ndarray, recurrent_f: np.ndarray, weight_b: np.ndarray,
+                      bias_b: np.ndarray, recurrent_b: np.ndarray, out_weight: np.ndarray,
+                      out_bias: np.ndarray) -> None:
+    """Add to E[i] the tag scores ``[forward state, backward state] @ out_weight + out_bias`` of a
+    bidirectional LSTM (hard-sigmoid gates, hard-tanh cells) run over each sentence
+    ``offsets[j]:offsets[j+1]``; a character's input is the sum of the embedding rows ``table[rows[t, i]]``,
+    its gates (i f g o) ``bias + input @ weight + recurrent x previous state`` (:mod:`.context_scorer`).
+    The two directions advance together (two independent chains keep the core busy), each operand is read
+    into a local before a loop so the compiler vectorises the gate sums, and a sentence's states stay in a
+    small buffer."""
+    h = recurrent_f.shape[0]
+    g4 = 4 * h
+    dim = table.shape[1]
+    longest = 0
+    for j in range(len(offsets) - 1):
+        longest = max(longest, offsets[j + 1] - offsets[j])
+    x = np.empty((longest, dim), dtype=np.float32)
+    states = np.empty((longest, 2 * h), dtype=np.float32)
+    pre_f, pre_b = np.empty(g4, dtype=np.float32), np.empty(g4, dtype=np.float32)
+    state_f, cell_f = np.empty(h, dtype=np.float32), np.empty(h, dtype=np.float32)
+    state_b, cell_b = np.empty(h, dtype=np.float32), np.empty(h, dtype=np.float32)
+    for j in range(len(offsets) - 1):
+        a, n = offsets[j], offsets[j + 1] - offsets[j]
+        for i in range(n):
+            first = rows[0, a + i]
+            for k in range(dim):
+                x[i, k] = table[first, k]
+            for t in range(1, rows.shape[0]):
+                r = rows[t, a + i]
+                for k in range(dim):
+                    x[i, k] += table[r, k]
+        state_f[:] = 0
+        cell_f[:] = 0
+        state_b[:] = 0
+        cell_b[:] = 0
+        for s in range(n):
+            fi, bi = s, n - 1 - s
+            for k in range(g4):
+                pre_f[k] = bias_f[k]
+                pre_b[k] = bias_b[k]
+            for d in range(dim):
+                xf, xb = x[fi, d], x[bi, d]
+                for k in range(g4):
+                    pre_f[k] += xf * weight_f[d, k]
+                    pre_b[k] += xb * weight_b[d, k]
+            for m in range(h):
+                sf, sb = state_f[m], state_b[m]
+                for k in range(g4):
+                    pre_f[k] += sf * recurrent_f[m, k]
+                    pre_b[k] += sb * recurrent_b[m, k]
+            _lstm_step(pre_f, state_f, cell_f)
+            _lstm_step(pre_b, state_b, cell_b)
+            states[fi, :h] = state_f
+            states[bi, h:] = state_b
+        for i in range(n):
+            row = E[a + i]
+            for k in range(out_bias.shape[0]):
+                row[k] += out_bias[k]
+            for m in range(2 * h):
+                v = states[i, m]
+                for k in range(out_bias.shape[0]):
+                    row[k] += v * out_weight[m, k]

@@ -143,3 +143,116 @@ def test_weights_of_other_feature_templates_are_refused(tmp_path):
     info.write_text(json.dumps(saved), encoding="utf-8")
     with pytest.raises(ValueError, match="other feature templates.*train_tagger"):
         spacy.load(tmp_path / "m")
+
+
+def _reference_lstm(x: np.ndarray, W: np.ndarray, U: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Textbook LSTM over one sentence's inputs x (length x dim) with hard-sigmoid gates and hard-tanh cells."""
+    hs = lambda v: np.clip(0.25 * v + 0.5, 0, 1)  # noqa: E731
+    h = np.zeros(U.shape[0])
+    c = np.zeros(U.shape[0])
+    out = []
+    for xt in x:
+        i, f, g, o = np.split(xt @ W + h @ U + b, 4)
+        c = hs(f) * c + hs(i) * np.clip(g, -1, 1)
+        h = hs(o) * np.clip(c, -1, 1)
+        out.append(h)
+    return np.array(out).reshape(len(x), U.shape[0])
+
+
+def test_context_scores_equal_a_textbook_bilstm():
+    """The compiled scorer gives, for every sentence of a batch, what a plain BiLSTM over that sentence alone
+    gives: summed embeddings of the chosen feature rows (rows no sentence touched are zero), each direction's
+    hard-gated LSTM, the output layer."""
+    from nqikg.ingest.context_scorer import ContextScorer, Direction
+    rng = np.random.default_rng(3)
+    bits, dim, hidden, n_tags = 10, 6, 5, len(tagger.Tagset(LABELS))
+    templates = ["c0", "c-1c0", "l0"]
+    embed = rng.normal(size=(1 << bits, dim)).astype(np.float32)
+    embed[rng.random(1 << bits) < 0.3] = 0                      # rows training never touched
+    embed = embed.astype(np.float16).astype(np.float32)           # as stored
+    dirs = [Direction(rng.normal(size=(dim, 4 * hidden)), rng.normal(size=(hidden, 4 * hidden)) * 0.5,
+                      rng.normal(size=4 * hidden)) for _ in range(2)]
+    out_w, out_b = rng.normal(size=(2 * hidden, n_tags)), rng.normal(size=n_tags)
+    config = {"bits": bits, "dim": dim, "hidden": hidden, "tagger_bits": tagger.BITS, "templates": templates}
+    scorer = ContextScorer.from_dense(config, embed, *dirs, out_w, out_b, alpha=2.0)
+    assert len(scorer.embed_rows) == int((np.abs(embed).sum(1) > 0).sum())
+    lengths = [7, 1, 12, 3]
+    offsets = np.concatenate([[0], np.cumsum(lengths)])
+    H = rng.integers(0, 1 << tagger.BITS, size=(len(tagger.TEMPLATES), offsets[-1]))
+    got = scorer.scores(H, offsets, tagger.TEMPLATE_NAMES)
+    rows = H[[tagger.TEMPLATE_NAMES.index(t) for t in templates]] >> (tagger.BITS - bits)
+    x = embed[rows].sum(0)
+    for j in range(len(lengths)):
+        a, b = offsets[j], offsets[j + 1]
+        fwd = _reference_lstm(x[a:b], dirs[0].input, dirs[0].recurrent, dirs[0].bias)
+        bwd = _reference_lstm(x[a:b][::-1], dirs[1].input, dirs[1].recurrent, dirs[1].bias)[::-1]
+        want = np.hstack([fwd, bwd]) @ out_w + out_b
+        assert np.allclose(got[a:b], want, atol=1e-3), j
+        alone = scorer.scores(H[:, a:b], np.array([0, b - a]), tagger.TEMPLATE_NAMES)
+        assert np.allclose(alone, got[a:b], atol=1e-5)
+    # added into a tagger's scores with a weight
+    base = rng.normal(size=got.shape).astype(np.float32)
+    assert np.allclose(scorer.add_scores(base.copy(), H, offsets, tagger.TEMPLATE_NAMES, 2.0), base + 2 * got,
+                       atol=1e-4)
+    scorer.check("context.npz", tagger.TEMPLATE_NAMES, tagger.BITS, n_tags)
+    with pytest.raises(ValueError, match=r"context\.npz: .*\['l0'\]"):
+        scorer.check("context.npz", [t for t in tagger.TEMPLATE_NAMES if t != "l0"], tagger.BITS, n_tags)
+    with pytest.raises(ValueError, match="another tagger"):
+        scorer.check("context.npz", tagger.TEMPLATE_NAMES, tagger.BITS, n_tags + 2)
+
+
+def test_context_scorer_trains_matches_its_net_and_round_trips(tmp_path):
+    """The LSTM trains on the tagger's feature rows, picks its epochs and alpha on held-out records, scores
+    as its PyTorch net does, and reads back from its file with the same scores; the tagger adds alpha x the
+    scores to its linear ones, saves the scorer beside its weights and decodes without it when it is gone."""
+    torch = pytest.importorskip("torch", reason="training needs the [train] extra (make test installs it)")
+    from nqikg.ingest.context_scorer import ContextScorer
+    from nqikg.ingest.training import train_context
+    rows = [r for r in load_records()[0] if r["entities"] and len(r["text"]) <= 60][:90]
+    nlp = train_tagger.make_nlp()
+    comp = nlp.get_pipe("nqi_ner")
+    train_tagger.fit(comp, rows[:60], epochs=4, verbose=False)
+    small = {"bits": 14, "dim": 16, "hidden": 16, "lr": 2e-2}
+    _, epochs, alpha, history, _ = train_context.fit(comp, rows[:60], 3, val_rows=rows[60:], verbose=False,
+                                                     **small)
+    assert 1 <= epochs <= 3 and alpha in train_context.ALPHAS and len(history) >= min(epochs + 1, 3)
+    enc = train_tagger.Encoded(comp, rows[:6])
+    H, offsets, gold = enc.batch(list(range(6)))
+    untrained = train_context.fit(comp, rows[:60], 0, verbose=False, **small)[0].scores(
+        H, offsets, tagger.TEMPLATE_NAMES)
+    scorer, _, _, _, net = train_context.fit(comp, rows[:60], 60, verbose=False, **small)
+    scorer.alpha = alpha
+    scores = scorer.scores(H, offsets, tagger.TEMPLATE_NAMES)
+    assert scores.shape == (len(gold), len(comp.tagset))
+    tagged = gold > 0
+    assert (untrained.argmax(1) == gold)[tagged].mean() < 0.2 < 0.7 < (scores.argmax(1) == gold)[tagged].mean()
+    # the net that was trained and the compiled scorer agree (embeddings rounded to float16 when stored)
+    ids, mask = train_context._inputs(enc.H, small["bits"], train_context.NET["templates"])
+    with torch.no_grad():
+        logits = net.eval()(ids, mask).numpy()
+    assert np.allclose(np.concatenate([logits[b, :len(g)] for b, g in enumerate(enc.gold)]), scores, atol=0.05)
+    scorer.save(tmp_path / "context.npz")
+    again = ContextScorer.load(tmp_path / "context.npz")
+    assert again.alpha == alpha and np.array_equal(again.scores(H, offsets, tagger.TEMPLATE_NAMES), scores)
+    comp.context = scorer
+    assert np.allclose(comp.emissions(H, offsets), comp.model.emissions(H) + np.float32(alpha) * scores, atol=1e-3)
+    nlp.to_disk(tmp_path / "m")
+    loaded = spacy.load(tmp_path / "m").get_pipe("nqi_ner")
+    assert loaded.context is not None and loaded.context.alpha == alpha   # (linear weights are stored as float16)
+    assert np.allclose(loaded.emissions(H, offsets) - loaded.model.emissions(H), np.float32(alpha) * scores, atol=1e-3)
+    foreign = ContextScorer(scorer.config | {"tagger_bits": tagger.BITS - 1}, scorer.embed_rows, scorer.embed_values,
+                            scorer.forward, scorer.backward, scorer.out_weight, scorer.out_bias, alpha)
+    foreign.save(tmp_path / "m" / "nqi_ner" / tagger.CONTEXT_FILE)
+    with pytest.raises(ValueError, match="trained for another tagger"):
+        spacy.load(tmp_path / "m")
+    (tmp_path / "m" / "nqi_ner" / tagger.CONTEXT_FILE).unlink()
+    plain = spacy.load(tmp_path / "m").get_pipe("nqi_ner")
+    assert plain.context is None and np.array_equal(plain.emissions(H, offsets), plain.model.emissions(H))
+
+
+def test_shipped_tagger_has_its_context_scorer():
+    comp = spacy.load(MODEL_DIR).get_pipe("nqi_ner")
+    meta = json.loads((MODEL_DIR / "training.json").read_text(encoding="utf-8"))["context"]
+    assert comp.context is not None and comp.context.alpha == meta["alpha"] > 0
+    assert comp.context.config == meta["net"]
+    assert meta["validation_strict_f1"]["with_context"] > meta["validation_strict_f1"]["linear"]

@@ -181,7 +181,8 @@ def train(epochs: int = 30, out: Path = MODEL_DIR, verbose: bool = True, holdout
     shutil.rmtree(out, ignore_errors=True)
     tmp.rename(out)
     if verbose:
-        print(f"model -> {out}", file=sys.stderr)
+        print(f"model -> {out}; its context scorer is trained next: python -m "
+              "nqikg.ingest.training.train_context --holdout DIR (DIR written with --holdout here)", file=sys.stderr)
     return meta
 
 
