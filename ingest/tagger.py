@@ -17,6 +17,10 @@ general segmentation dictionary (jieba's, kept with the model) start, end and
 run across, so names it does not list are found from their shape and context
 without being cut inside a word.
 
+A model may ship a context scorer beside its weights (``context.npz``,
+:mod:`.context_scorer`): a small LSTM over the sentence whose tag scores,
+times its weight, are added to the linear ones before decoding.
+
 It is a spaCy component (factory ``nqi_ner``): it sets ``doc.ents`` and leaves
 the lexicon matches it computed in ``doc.user_data["lexicon"]`` for the merge
 step.  ``to_disk``/``from_disk`` keep the weights as sparse arrays.
