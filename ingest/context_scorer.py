@@ -21,6 +21,7 @@ extraction needs only numpy and numba.
 from __future__ import annotations
 
 import json
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -105,10 +106,14 @@ class ContextScorer:
 
     @classmethod
     def load(cls, path: Path) -> "ContextScorer":
-        with np.load(path) as z:
-            config = json.loads(str(z["config"]))
-            alpha = config.pop("alpha")
-            forward, backward = (Direction(*(z[f"{name}_{key}"] for key in ("input", "recurrent", "bias")))
-                                 for name in ("forward", "backward"))
-            return cls(config, z["embed_rows"], z["embed_values"], forward, backward, z["out_weight"],
-                       z["out_bias"], alpha)
+        try:
+            with np.load(path) as z:
+                config = json.loads(str(z["config"]))
+                alpha = config.pop("alpha")
+                forward, backward = (Direction(*(z[f"{name}_{key}"] for key in ("input", "recurrent", "bias")))
+                                     for name in ("forward", "backward"))
+                return cls(config, z["embed_rows"], z["embed_values"], forward, backward, z["out_weight"],
+                           z["out_bias"], alpha)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+            raise ValueError(f"{path}: not a context scorer ({exc}); rebuild it with "
+                             "python -m nqikg.ingest.training.train_context") from None

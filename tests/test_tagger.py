@@ -201,6 +201,26 @@ def test_context_scores_equal_a_textbook_bilstm():
         scorer.check("context.npz", tagger.TEMPLATE_NAMES, tagger.BITS, n_tags + 2)
 
 
+def test_context_scorer_file_round_trips_and_a_broken_one_is_named(tmp_path):
+    from nqikg.ingest.context_scorer import ContextScorer, Direction
+    rng = np.random.default_rng(5)
+    dirs = [Direction(rng.normal(size=(4, 8)), rng.normal(size=(2, 8)), rng.normal(size=8)) for _ in range(2)]
+    config = {"bits": 8, "dim": 4, "hidden": 2, "tagger_bits": tagger.BITS, "templates": ["c0"]}
+    scorer = ContextScorer.from_dense(config, rng.normal(size=(256, 4)), *dirs, rng.normal(size=(4, 3)),
+                                      rng.normal(size=3), alpha=3.0)
+    scorer.save(tmp_path / "context.npz")
+    H = rng.integers(0, 1 << tagger.BITS, size=(len(tagger.TEMPLATES), 9))
+    again = ContextScorer.load(tmp_path / "context.npz")
+    assert again.alpha == 3.0 and again.config == config
+    assert np.array_equal(again.scores(H, np.array([0, 4, 9]), tagger.TEMPLATE_NAMES),
+                          scorer.scores(H, np.array([0, 4, 9]), tagger.TEMPLATE_NAMES))
+    broken = tmp_path / "broken.npz"
+    broken.write_bytes((tmp_path / "context.npz").read_bytes()[:300])
+    for path in (broken, tmp_path / "missing.npz"):
+        with pytest.raises(ValueError, match=f"{path.name}: not a context scorer"):
+            ContextScorer.load(path)
+
+
 def test_context_scorer_trains_matches_its_net_and_round_trips(tmp_path):
     """The LSTM trains on the tagger's feature rows, picks its epochs and alpha on held-out records, scores
     as its PyTorch net does, and reads back from its file with the same scores; the tagger adds alpha x the
