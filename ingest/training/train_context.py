@@ -32,7 +32,7 @@ import numpy as np
 from ..context_scorer import INPUT_TEMPLATES, ContextScorer, Direction
 from ..tagger import BITS, CONTEXT_FILE, TEMPLATE_NAMES
 from .corpus import MODEL_DIR, SEED, load_records, split
-from .train_tagger import Encoded, augmented
+from .train_tagger import Encoded, augmented, span_f1
 
 EPOCHS = 8
 ALPHAS = (1.0, 2.0, 4.0, 6.0, 8.0, 12.0, 16.0)   # weight of the LSTM's scores beside the linear scores
@@ -151,19 +151,13 @@ def _epoch(net, enc: Encoded, optimisers, rng: random.Random, bits: int, templat
     return total / max(1, len(batches))
 
 
-def span_f1(component, val: Encoded, scores: np.ndarray, offsets: np.ndarray, alpha: float) -> float:
-    """Strict span F1 on held-out records of the linear tagger plus ``alpha`` x the context scores."""
-    H = np.concatenate(val.H, axis=1)
-    E = component.model.emissions(H) + np.float32(alpha) * scores
-    tags = component.model.viterbi(E, offsets)
-    tp = fp = fn = 0
-    for j, gold in enumerate(val.gold):
-        pred = set(component.tagset.decode(tags[offsets[j]:offsets[j + 1]]))
-        ref = set(component.tagset.decode(gold))
-        tp += len(pred & ref)
-        fp += len(pred - ref)
-        fn += len(ref - pred)
-    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+def _held_out_f1(component, scorer: ContextScorer, alpha: float, val_rows: list[dict]) -> float:
+    """Strict span F1 on held-out records of the tagger with ``scorer`` at weight ``alpha``."""
+    saved, component.context, scorer.alpha = component.context, scorer, alpha
+    try:
+        return span_f1(component, val_rows)
+    finally:
+        component.context = saved
 
 
 class Fitted(NamedTuple):
@@ -186,20 +180,17 @@ def fit(component, rows: list[dict], epochs: int, seed: int = SEED, val_rows: li
     net = _net(len(component.tagset), **options)
     optimisers = [torch.optim.SparseAdam(list(net.embed.parameters()), lr=lr),
                   torch.optim.Adam([p for name, p in net.named_parameters() if not name.startswith("embed")], lr=lr)]
-    val = Encoded(component, val_rows) if val_rows else None
-    offsets = _offsets(val_rows) if val_rows else None
     best, best_scorer, history, t0 = (-1.0, 0, None), None, [], time.time()
     for epoch in range(1, epochs + 1):
         loss = _epoch(net, enc, optimisers, rng, options["bits"], options["templates"])
         net.eval()
-        scorer = net.scorer(0.0)
-        if val is None:
+        if not val_rows:
             history.append((epoch, round(loss, 5)))
             if verbose:
                 print(f"context epoch {epoch} loss {loss:.4f} ({time.time() - t0:.0f}s)", file=sys.stderr)
             continue
-        scores = scorer.scores(np.concatenate(val.H, axis=1), offsets, TEMPLATE_NAMES)
-        f1 = {a: span_f1(component, val, scores, offsets, a) for a in ALPHAS}
+        scorer = net.scorer(0.0)
+        f1 = {a: _held_out_f1(component, scorer, a, val_rows) for a in ALPHAS}
         alpha = max(f1, key=f1.get)
         history.append((epoch, round(loss, 5), {str(a): round(f, 4) for a, f in f1.items()}))
         if verbose:
@@ -209,7 +200,7 @@ def fit(component, rows: list[dict], epochs: int, seed: int = SEED, val_rows: li
             best, best_scorer = (f1[alpha], epoch, alpha), scorer
         elif epoch - best[1] >= 2:
             break
-    if val is not None:
+    if val_rows:
         best_scorer.alpha = best[2]
         return Fitted(best_scorer, best[1], best[2], history, net)
     return Fitted(net.scorer(0.0), epochs, None, history, net)
@@ -228,7 +219,7 @@ def train(model_dir: Path = MODEL_DIR, holdout: Path | None = None, epochs: int 
     train_rows, val_rows = split(rows)
     held = spacy.load(holdout).get_pipe("nqi_ner")
     held.context = None
-    before = span_f1(held, Encoded(held, val_rows), 0.0, _offsets(val_rows), 0.0)
+    before = span_f1(held, val_rows)
     scorer, best_epoch, alpha, history, _ = fit(held, train_rows + augmented(train_rows, seed), epochs, seed,
                                                 val_rows, verbose)
     full = spacy.load(model_dir).get_pipe("nqi_ner")
@@ -253,12 +244,6 @@ def train(model_dir: Path = MODEL_DIR, holdout: Path | None = None, epochs: int 
               f"{meta['validation_strict_f1']['with_context']:.4f} -> {model_dir / 'nqi_ner' / CONTEXT_FILE}",
               file=sys.stderr)
     return meta
-
-
-def _offsets(rows: list[dict]) -> np.ndarray:
-    offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum([len(r["text"]) for r in rows], out=offsets[1:])
-    return offsets
 
 
 def main(argv: list[str] | None = None) -> int:
