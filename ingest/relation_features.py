@@ -6,9 +6,10 @@ a list of feature strings out. Built to carry over to texts never seen:
 * **structure** over *groups*: coordinated entities of one role (计量、标准和
   认证认可; 工业母机、高端芯片等) are one group, so a relation reaches every
   conjunct at the same cost (rule 2); distance, commas, clause ends, the
-  entities and competitors between the two groups;
+  entities and competitors between the two groups; whether an end stands in
+  a mixed list (计量、检验检测、特种设备等机构: kinds listed, not related);
 * **cue classes** (support, build, issue, develop, organise, bottleneck,
-  negation, hedging, speech …) where they occur: between the ends, just before
+  negation, contrast, hedging, speech …) where they occur: between the ends, just before
   or after them, in the clause;
 * **the words themselves**, with entities masked by their label, as character
   unigrams and bigrams of the gap and of short windows around the ends;
@@ -47,6 +48,7 @@ CUES: dict[str, re.Pattern] = {name: re.compile(pattern) for name, pattern in {
     "foreign": r"国外|进口|国际|发达国家|欧美|美国|日本|德国|欧盟|海外|外资|跨国",
     "domestic": r"国产|国内|自主|本土|我国",
     "negation": r"缺乏|缺少|尚未|未能|未|没有|无|不足|欠缺|空白|薄弱|滞后|不再|不能|难以|不够|匮乏",
+    "contrast": r"但是|但|然而|却|不过",
     "hedge": r"可能|或将|有望|拟|预计|力争",
     "speech": r"表示|指出|认为|介绍|强调|称|说|谈到|提到",
     "person": r"主任|院长|局长|部长|司长|处长|所长|主席|书记|总经理|董事长|会长|秘书长|专家|教授|研究员|总工程师|负责人",
@@ -133,6 +135,12 @@ class SentenceView:
         gap = self.text[self.groups[a][1]:self.groups[b][0]]
         return bool(gap.strip()) and _COORD_GAP.fullmatch(gap) is not None
 
+    def in_mixed_list(self, i: int) -> bool:
+        """Entity ``i``'s group is joined by a coordinator only to a neighbouring group, which is then of another
+        role: a list of kinds (计量、检验检测、特种设备等机构), where co-occurrence is no relation (rule 4)."""
+        g = self.group[i]
+        return any(self.coordinated(i, k) for k, h in enumerate(self.group) if h in (g - 1, g + 1))
+
     def masked(self, start: int, end: int) -> list[str]:
         """Characters of text[start:end] with every entity inside replaced by one <LABEL> token."""
         out, pos = [], start
@@ -205,6 +213,9 @@ def pair_features(view: SentenceView, si: int, oi: int, predicate: str) -> list[
                 f.append(f"{name}-in-frame")
         if first["start"] >= view.frame_end:
             f.append("both-after-frame")
+    for end, k, name in ((s, si, "subj"), (o, oi, "obj")):
+        if view.in_mixed_list(k):
+            f.append(f"{name}-in-mixed-list")
     for end, name in ((s, "subj"), (o, "obj")):
         f.append(f"{name}-len={_bucket(len(end['text']), (1, 2, 4, 8))}")
         if _known(end["text"]):

@@ -11,8 +11,8 @@ import pytest
 from nqikg.ingest.build import build
 from nqikg.ingest.extract import evaluate
 from nqikg.ingest.link import Linker
-from nqikg.ingest.relation_features import SentenceView
-from nqikg.ingest.relations import ModelError, RelationModel, candidates
+from nqikg.ingest.relation_features import SentenceView, pair_features
+from nqikg.ingest.relations import ModelError, RelationModel, candidates, features
 from nqikg.ontology import iri, shared_dir, vocab
 from nqikg.queries import store as stores
 
@@ -89,6 +89,32 @@ def test_aliases_and_class_words_take_no_relation():
     assert "要求" not in subjects and "强制性国家标准" not in subjects
 
 
+def test_each_feature_counts_once():
+    """The classifier is trained on binary features, so a character or cue that recurs in the gap (支撑、引领、
+    服务) must not add its weight twice when a candidate is scored."""
+    text = "计量与标准支撑、引领、服务集成电路产业。"
+    ents = _ents(text, ("计量", "METROLOGY"), ("标准", "STANDARD"), ("集成电路", "INDUSTRY"))
+    view = SentenceView.of(text, ents)
+    pairs = [c for c in candidates(view) if c.object is not None]
+    raw = [pair_features(view, c.subject, c.object, c.predicate) for c in pairs]
+    assert any(len(set(f)) < len(f) for f in raw)  # the sentence does repeat features
+    for c, f in zip(pairs, raw):
+        assert features(view, c) == list(dict.fromkeys(f))
+
+
+def test_a_product_listed_among_institutions_is_marked():
+    """计量、检验检测、特种设备等机构 lists kinds of institution: the product word in it is marked as standing in a
+    mixed list (rule 4: co-occurrence in a list is no relation); a product served by an institution is not."""
+    text = "提升计量、检验检测、特种设备等技术机构能力，建设电梯检验检测中心服务电梯产业。"
+    ents = _ents(text, ("计量", "METROLOGY"), ("检验检测", "TESTING"), ("特种设备", "PRODUCT"),
+                 ("电梯检验检测中心", "TESTING"), ("电梯", "INDUSTRY"))
+    view = SentenceView.of(text, ents)
+    assert [view.in_mixed_list(i) for i in range(len(ents))] == [True, True, True, False, False]
+    center, product, industry = 3, 2, 4
+    assert "supports|obj-in-mixed-list" in pair_features(view, center, product, "supports")
+    assert "supports|obj-in-mixed-list" not in pair_features(view, center, industry, "supports")
+
+
 @pytest.mark.parametrize("text, pairs, expected", [
     ("国家市场监督管理总局印发《关于加强民用无人机质量安全监管的通知》。",
      (("国家市场监督管理总局", "ORG"), ("关于加强民用无人机质量安全监管的通知", "POLICY")),
@@ -143,10 +169,11 @@ def test_model_records_what_it_learned_from():
 
 def test_dev_relations_score(extractor):
     """The referee's relation scores on the dev lines, end to end (``nqikg extract``): the shipped models
-    score 0.605; below 0.60 is a regression. (One entity boundary decides up to six of the 38 relations: over
-    three tagger seeds the same data gave 0.553 to 0.625, mean 0.583.)"""
+    score 0.744, and the issue asks for 0.70. (The dev lines hold 38 relations, so one entity end can move
+    the figure by 0.05: relation models of the same features trained at C 0.1 / 0.3 / 1.0 score 0.744 /
+    0.700 / 0.732.)"""
     s = evaluate(DEV, extractor)
-    assert s["relations"]["f"] >= 0.60, s["relations"]
+    assert s["relations"]["f"] >= 0.70, s["relations"]
     assert s["strict"]["f"] >= 0.85 and s["facts"]["f"] >= 0.70
 
 
@@ -217,7 +244,7 @@ def test_unseen_genres_score(extractor):
     """440 composed sentences of the genres of the hidden test (laws, provincial notices, plans with targets,
     statistics, industry and enterprise news, technical prose), annotated apart and never trained on
     (``ingest/training/eval``; the trainers read only ``data/``): the shipped models score strict 0.873, facts
-    0.727, relations 0.643 end to end."""
+    0.708, relations 0.649 end to end."""
     s = evaluate(UNSEEN, extractor)
     assert s["strict"]["f"] >= 0.85 and s["facts"]["f"] >= 0.70, (s["strict"], s["facts"])
     assert s["relations"]["f"] >= 0.60, s["relations"]
@@ -226,7 +253,7 @@ def test_unseen_genres_score(extractor):
 def test_unseen_genres_score_as_the_hidden_test_counts(extractor):
     """The same set counted as the hidden test counts: only the lines sharing no 12-character run with the
     training data (stock phrases such as 计量、标准、认证认可、检验检测 leave out about 190 of the 440). These
-    fresher lines are harder: the shipped models score strict 0.846, facts 0.711, relations 0.609."""
+    fresher lines are harder: the shipped models score strict 0.853, facts 0.699, relations 0.624."""
     s = evaluate(UNSEEN, extractor, unseen_only=True)
     assert 150 <= s["lines"] and s["lines"] + s["left_out"] == 440, (s["lines"], s["left_out"])
     assert s["strict"]["f"] >= 0.82 and s["facts"]["f"] >= 0.68, (s["strict"], s["facts"])
