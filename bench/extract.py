@@ -1,10 +1,10 @@
 """Benchmark: the whole extraction pipeline against bare ``jieba.lcut`` on the same text.
 
-    python bench/extract.py [--mb 2] [--small-mb 0.5] [--n-process 1] [--batch-size 256]
+    python bench/extract.py [--mb 2] [--small-mb 0.5] [--batch-size 256]
 
 The shared corpus is repeated (document by document) to the requested size.
 The pipeline is read → normalise → split sentences → Extractor.annotate
-(character tokens, lexicon, tagger, patterns, merge, facts, relations), streaming, results
+(lexicon, tagger, patterns, merge, facts, relations), streaming, results
 counted and dropped.  Each run happens in a fresh child process, which first
 times ``jieba.lcut`` on the same documents (median of three passes) and then
 the pipeline, so both are measured side by side under the same machine load;
@@ -55,7 +55,7 @@ def time_jieba(docs: list[str], passes: int = 3) -> float:
     return statistics.median(times)
 
 
-def run_pipeline(mb: float, n_process: int, batch_size: int) -> dict:
+def run_pipeline(mb: float, batch_size: int) -> dict:
     from nqikg.ingest.extract import Extractor
     from nqikg.ingest.normalize import normalize
     from nqikg.ingest.sentences import split_sentences
@@ -63,7 +63,7 @@ def run_pipeline(mb: float, n_process: int, batch_size: int) -> dict:
     chars = sum(len(d) for d in docs)
     jieba_seconds = time_jieba(docs)
     ex = Extractor.load()
-    ex.n_process, ex.batch_size = n_process, batch_size
+    ex.batch_size = batch_size
     # warm up (model, lexicon, jieba dictionary)
     list(ex.annotate(["国家市场监督管理总局发布GB/T 4754-2017，合格率达93.93%。"]))
 
@@ -83,9 +83,8 @@ def run_pipeline(mb: float, n_process: int, batch_size: int) -> dict:
             "jieba_chars_per_s": chars / jieba_seconds, "peak_rss_mb": peak_memory()["peak_mb"]}
 
 
-def child(mb: float, n_process: int, batch_size: int) -> dict:
-    cmd = [sys.executable, __file__, "--child", "--mb", str(mb), "--n-process", str(n_process),
-           "--batch-size", str(batch_size)]
+def child(mb: float, batch_size: int) -> dict:
+    cmd = [sys.executable, __file__, "--child", "--mb", str(mb), "--batch-size", str(batch_size)]
     env = dict(os.environ, OMP_NUM_THREADS="1")
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -95,21 +94,20 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--mb", type=float, default=1.0, help="input size (million characters, ~3 MB of UTF-8) of the main run")
     ap.add_argument("--small-mb", type=float, default=0.25, help="smaller input to compare peak memory")
-    ap.add_argument("--n-process", type=int, default=1)
     ap.add_argument("--batch-size", type=int, default=256)
     ap.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(run_pipeline(a.mb, a.n_process, a.batch_size)))
+        print(json.dumps(run_pipeline(a.mb, a.batch_size)))
         return 0
 
-    small = child(a.small_mb, a.n_process, a.batch_size)
-    big = child(a.mb, a.n_process, a.batch_size)
+    small = child(a.small_mb, a.batch_size)
+    big = child(a.mb, a.batch_size)
     for name, r in (("small", small), ("large", big)):
         print(f"jieba.lcut ({name}): {r['chars']} chars at {r['jieba_chars_per_s']:,.0f} chars/s (median of 3 passes)")
         print(f"pipeline ({name}): {r['chars']} chars in {r['seconds']:.2f} s = {r['chars_per_s']:,.0f} chars/s, "
               f"{r['entities']} entities, {r['facts']} facts, {r['relations']} relations, peak RSS {r['peak_rss_mb']:.0f} MB "
-              f"(n_process={a.n_process}, batch_size={a.batch_size})")
+              f"(batch_size={a.batch_size})")
     growth = big["peak_rss_mb"] - small["peak_rss_mb"]
     print(f"peak memory: {small['peak_rss_mb']:.0f} MB at {small['chars']} chars, {big['peak_rss_mb']:.0f} MB at "
           f"{big['chars']} chars (difference {growth:+.0f} MB for {big['chars'] / max(1, small['chars']):.1f}x input)")

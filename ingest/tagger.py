@@ -387,11 +387,16 @@ class CharTagger:
     def __call__(self, doc: Doc) -> Doc:
         return next(iter(self.pipe([doc])))
 
+    def tag(self, texts: Sequence[str]) -> list[tuple[list, list[tuple[int, int, str]]]]:
+        """The lexicon matches and the entity spans of each text: what the component puts on a doc,
+        without the doc (:meth:`.Extractor.annotate` reads them directly)."""
+        matches = [self.lexicon_matches(t) for t in texts]
+        return list(zip(matches, self.predict_spans(texts, matches)))
+
     def pipe(self, docs: Iterable[Doc], batch_size: int = 256) -> Iterator[Doc]:
         for batch in minibatch(docs, size=batch_size):
-            texts = [d.user_data.get("text") or d.text for d in batch]
-            matches = [self.lexicon_matches(t) for t in texts]
-            for doc, m, spans in zip(batch, matches, self.predict_spans(texts, matches)):
+            tagged = self.tag([d.user_data.get("text") or d.text for d in batch])
+            for doc, (m, spans) in zip(batch, tagged):
                 doc.user_data["lexicon"] = m
                 ents = [doc.char_span(s, e, label=lab, alignment_mode="contract") for s, e, lab in spans]
                 doc.ents = [e for e in ents if e is not None and len(e)]
