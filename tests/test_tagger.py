@@ -276,3 +276,35 @@ def test_shipped_tagger_has_its_context_scorer():
     assert comp.context is not None and comp.context.alpha == meta["alpha"] > 0
     assert comp.context.config == meta["net"]
     assert meta["validation_strict_f1"]["with_context"] > meta["validation_strict_f1"]["linear"]
+
+
+def test_the_extractor_version_covers_every_file_of_the_tagger(tmp_path):
+    """A rebuilt LSTM (or any other file of the tagger's folder) changes what is extracted, so it changes the
+    version by which the builder decides to extract a document again."""
+    import shutil
+
+    from nqikg.ingest.extract import Extractor
+    shutil.copytree(MODEL_DIR, tmp_path / "model")
+
+    def version() -> str:
+        ex = Extractor(None)
+        ex.model_dir = tmp_path / "model"
+        return ex.version
+
+    before = version()
+    assert version() == before
+    (tmp_path / "model" / "nqi_ner" / tagger.CONTEXT_FILE).write_bytes(b"another scorer")
+    assert version() != before
+
+
+def test_the_extractor_reads_what_the_spacy_component_sets():
+    """The extractor calls the component's ``tag`` without a Doc; through ``nlp.pipe`` spaCy users get the same
+    entities and lexicon matches on their docs (spaces, Latin runs and digits included)."""
+    nlp = spacy.load(MODEL_DIR)
+    texts = ["市场监管总局发布GB/T 4754-2017《国民经济行业分类》。", "ISO 9001 质量管理体系认证覆盖 95.2% 的企业。",
+             "在集成电路、航空航天等新兴领域建设产业计量测试中心。", ""]
+    tagged = nlp.get_pipe("nqi_ner").tag(texts)
+    for doc, (matches, spans) in zip(nlp.pipe(texts), tagged):
+        assert [(e.start_char, e.end_char, e.label_) for e in doc.ents] == [s for s in spans if s[1] > s[0]]
+        assert doc.user_data["lexicon"] == matches
+    assert any(spans for _, spans in tagged)
