@@ -213,7 +213,7 @@ def pair_features(view: SentenceView, si: int, oi: int, predicate: str) -> list[
                 f.append(f"{name}-in-frame")
         if first["start"] >= view.frame_end:
             f.append("both-after-frame")
-    for end, k, name in ((s, si, "subj"), (o, oi, "obj")):
+    for k, name in ((si, "subj"), (oi, "obj")):
         if view.in_mixed_list(k):
             f.append(f"{name}-in-mixed-list")
     for end, name in ((s, "subj"), (o, "obj")):
