@@ -22,6 +22,7 @@ common.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -58,6 +59,7 @@ CUES: dict[str, re.Pattern] = {name: re.compile(pattern) for name, pattern in {
 
 _COORD_GAP = re.compile(r"\s*(?:、|和|与|及|以及|或|或者|、以及|及其|和其他)?\s*")
 _CLAUSE_END = re.compile(r"[。；;！？!?]")
+_SENTENCE_END = re.compile(r"[。！？!?]")
 _COMMA = re.compile(r"[，,]")
 _COLON = re.compile(r"[：:]")
 _FRAME = re.compile(r"^(?:[（(]?[一二三四五六七八九十\d]+[)）、.．]\s*)?(?:在|对于|就|针对|围绕|面向|聚焦)(?P<body>[^，,。；]{1,30}?)(?:领域|行业|产业|方面|中|上)?[，,]")
@@ -90,6 +92,7 @@ class SentenceView:
     group: list[int]                 # group index of each entity
     groups: list[tuple[int, int]]    # (start, end) characters of each group
     frame_end: int                   # end of an opening frame 在X领域， (0 when none)
+    sentence: list[int]              # sentence index of each entity (a line may hold several sentences)
     cues: dict[str, list[tuple[int, int]]]   # every match of each cue class, found once per sentence
     _seen: dict = field(default_factory=dict, repr=False)   # cue classes found per window
 
@@ -109,7 +112,9 @@ class SentenceView:
                 groups.append((e["start"], e["end"]))
         m = _FRAME.match(text)
         cues = {name: [x.span() for x in rx.finditer(text)] for name, rx in CUES.items()}
-        return cls(text, ents, group, groups, m.end() if m else 0, {k: v for k, v in cues.items() if v})
+        ends = [x.end() for x in _SENTENCE_END.finditer(text)]
+        sentence = [bisect_right(ends, e["start"]) for e in ents]
+        return cls(text, ents, group, groups, m.end() if m else 0, sentence, {k: v for k, v in cues.items() if v})
 
     def cue_hits(self, start: int, end: int, tag: str) -> list[str]:
         """``tag~class`` for every cue class with a match inside text[start:end]."""

@@ -5,7 +5,9 @@
 
 * **Candidates** come only from the type signatures the ontology declares
   (``vocab.relation_signatures()``: ANNOTATION.md, Relations): every pair of
-  the sentence's entities whose labels a predicate allows, and every entity a
+  the sentence's entities whose labels a predicate allows (a text of several
+  sentences pairs entities within each, since a relation is a claim of one
+  sentence; 3 of the 12,309 annotated pairs cross a 。), and every entity a
   one-place predicate (``bottleneck``) allows. Rules of the guideline remove
   candidates before the model sees them: a short alias declared in the line
   (以下简称…, rule 7), a class word beside a named standard (rule 10), and two
@@ -90,7 +92,8 @@ def candidates(view: SentenceView) -> list[Candidate]:
             continue
         objects = [i for i, e in enumerate(ents) if e["label"] in sig.object_labels and i not in excluded]
         out.extend(Candidate(sig.predicate, i, j) for i in subjects for j in objects
-                   if i != j and ents[i]["text"] != ents[j]["text"] and not view.coordinated(i, j))
+                   if view.sentence[i] == view.sentence[j] and i != j and ents[i]["text"] != ents[j]["text"]
+                   and not view.coordinated(i, j))
     return out
 
 

@@ -427,3 +427,21 @@ def test_a_known_product_is_not_a_standard_unless_it_is_a_title():
     ents = [conventions.entity(text, s1, s1 + 4, "STANDARD"), conventions.entity(text, s2, s2 + 5, "STANDARD"),
             conventions.entity(text, s3, s3 + 4, "STANDARD")]
     assert [e["label"] for e in conventions.apply(text, ents)] == ["PRODUCT", "STANDARD", "STANDARD"]
+
+
+def test_a_whole_document_on_one_line_is_tagged_in_pieces(extractor):
+    """A text longer than CHUNK characters goes to the tagger in pieces cut after sentence ends: every entity
+    of every piece comes back at its place in the whole text."""
+    from nqikg.ingest.extract import CHUNK, _chunk
+    path = Path(__file__).resolve().parents[1] / "ingest" / "training" / "eval" / "unseen_genres.jsonl"
+    text = "".join(json.loads(line)["text"] for line in path.read_text(encoding="utf-8").splitlines()[:200])
+    assert len(text) > 2 * CHUNK
+    [whole] = extractor.annotate([text])
+    assert all(text[e["start"]:e["end"]] == e["text"] for e in whole["entities"])
+    got = {(e["start"], e["end"], e["label"]) for e in whole["entities"]}
+    by_piece = set()
+    for off, piece in _chunk(text, CHUNK):
+        [part] = extractor.annotate([piece])
+        by_piece |= {(off + e["start"], off + e["end"], e["label"]) for e in part["entities"]}
+    assert len(got & by_piece) >= 0.97 * len(by_piece), len(got & by_piece) / len(by_piece)
+    assert max(e["start"] for e in whole["entities"]) > len(text) - CHUNK // 2

@@ -77,6 +77,18 @@ def test_candidates_only_from_the_signatures():
     assert len(pairs) == len(got)
 
 
+def test_a_line_of_several_sentences_pairs_entities_within_each():
+    """A relation is a claim of one sentence: in a line of two, no candidate pairs ends across the 。."""
+    text = "计量支撑集成电路。标准服务新能源汽车！认证认可面向轨道交通"
+    ents = _ents(text, ("计量", "METROLOGY"), ("集成电路", "INDUSTRY"), ("标准", "STANDARD"),
+                 ("新能源汽车", "INDUSTRY"), ("认证认可", "CERTIFICATION"), ("轨道交通", "INDUSTRY"))
+    view = SentenceView.of(text, ents)
+    assert view.sentence == [0, 0, 1, 1, 2, 2]
+    pairs = {(view.entities[c.subject]["text"], view.entities[c.object]["text"])
+             for c in candidates(view) if c.object is not None}
+    assert pairs == {("计量", "集成电路"), ("标准", "新能源汽车"), ("认证认可", "轨道交通")}
+
+
 def test_aliases_and_class_words_take_no_relation():
     """Rule 7: relations go on the full name, not on the alias declared with 以下简称; rule 10: a class word
     beside a named standard takes none."""
@@ -169,9 +181,9 @@ def test_model_records_what_it_learned_from():
 
 def test_dev_relations_score(extractor):
     """The referee's relation scores on the dev lines, end to end (``nqikg extract``): the shipped models
-    score 0.744, and the issue asks for 0.70. (The dev lines hold 38 relations, so one entity end can move
-    the figure by 0.05: relation models of the same features trained at C 0.1 / 0.3 / 1.0 score 0.744 /
-    0.700 / 0.732.)"""
+    score 0.727, and the issue asks for 0.70. (The dev lines hold 38 relations, so one entity end can move
+    the figure by 0.05: relation models of nearly the same features trained at C 0.1 / 0.3 / 1.0 score
+    0.744 / 0.700 / 0.732.)"""
     s = evaluate(DEV, extractor)
     assert s["relations"]["f"] >= 0.70, s["relations"]
     assert s["strict"]["f"] >= 0.85 and s["facts"]["f"] >= 0.70
@@ -244,7 +256,7 @@ def test_unseen_genres_score(extractor):
     """440 composed sentences of the genres of the hidden test (laws, provincial notices, plans with targets,
     statistics, industry and enterprise news, technical prose), annotated apart and never trained on
     (``ingest/training/eval``; the trainers read only ``data/``): the shipped models score strict 0.873, facts
-    0.708, relations 0.649 end to end."""
+    0.708, relations 0.651 end to end."""
     s = evaluate(UNSEEN, extractor)
     assert s["strict"]["f"] >= 0.85 and s["facts"]["f"] >= 0.70, (s["strict"], s["facts"])
     assert s["relations"]["f"] >= 0.60, s["relations"]
@@ -253,7 +265,7 @@ def test_unseen_genres_score(extractor):
 def test_unseen_genres_score_as_the_hidden_test_counts(extractor):
     """The same set counted as the hidden test counts: only the lines sharing no 12-character run with the
     training data (stock phrases such as 计量、标准、认证认可、检验检测 leave out about 190 of the 440). These
-    fresher lines are harder: the shipped models score strict 0.853, facts 0.699, relations 0.624."""
+    fresher lines are harder: the shipped models score strict 0.853, facts 0.699, relations 0.626."""
     s = evaluate(UNSEEN, extractor, unseen_only=True)
     assert 150 <= s["lines"] and s["lines"] + s["left_out"] == 440, (s["lines"], s["left_out"])
     assert s["strict"]["f"] >= 0.82 and s["facts"]["f"] >= 0.68, (s["strict"], s["facts"])
