@@ -99,9 +99,9 @@ def candidates(view: SentenceView) -> list[Candidate]:
 
 def features(view: SentenceView, c: Candidate) -> list[str]:
     """The candidate's distinct features: the model is trained on binary features, so each counts once."""
-    if c.object is None:
-        return list(dict.fromkeys(single_features(view, c.subject, c.predicate)))
-    return list(dict.fromkeys(pair_features(view, c.subject, c.object, c.predicate)))
+    feats = (single_features(view, c.subject, c.predicate) if c.object is None
+             else pair_features(view, c.subject, c.object, c.predicate))
+    return list(dict.fromkeys(feats))
 
 
 def _cue(view: SentenceView, c: Candidate) -> tuple[str | None, int, int]:
